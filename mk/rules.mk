@@ -1,0 +1,26 @@
+# Pattern rules: every object lands in $(BUILD)/<source path>.o. Which flags a source gets
+# depends on where it lives: CFLAGS_FOR defaults to user-level flags and each module
+# overrides it for its own directory with a pattern-specific assignment.
+
+CFLAGS_FOR = $(USER_CFLAGS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS_FOR) -c $< -o $@
+
+$(BUILD)/%.o: %.S
+	@mkdir -p $(@D)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(CFLAGS_FOR) -D__ASSEMBLY__ -c $< -o $@
+
+# $(call user_program,OUTPUT.elf,OBJECTS...): a static user-level ELF linked with the runtime.
+define user_program
+$(1): $(2) $(RUNTIME_LIB) $(LIBSEL4_LIB)
+	@mkdir -p $$(@D)
+	@echo "  LD      $$@"
+	$(Q)$(LD) $(USER_LDFLAGS) -o $$@ $$(filter %.o,$$^) --start-group $(RUNTIME_LIB) $(LIBSEL4_LIB) --end-group
+endef
+
+# $(call root_task,OUTPUT.elf,OBJECTS...): a root task (runtime's root start-up code first).
+root_task = $(call user_program,$(1),$(RUNTIME_ROOT_CRT) $(2))

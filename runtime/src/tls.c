@@ -1,0 +1,47 @@
+/*
+ * x86_64 ELF TLS, variant II: the thread pointer points just past the TLS block, and the
+ * word at the thread pointer holds the thread pointer itself (read as %fs:0).
+ */
+#include <runtime.h>
+#include <sel4/elf64.h>
+
+extern const Elf64_Ehdr __ehdr_start;
+
+static const Elf64_Phdr *tls_segment(void)
+{
+    const Elf64_Phdr *ph = (const Elf64_Phdr *)((const char *)&__ehdr_start + __ehdr_start.e_phoff);
+    for (unsigned i = 0; i < __ehdr_start.e_phnum; i++) {
+        if (ph[i].p_type == PT_TLS) {
+            return &ph[i];
+        }
+    }
+    return 0;
+}
+
+static size_t tls_block_size(const Elf64_Phdr *tls)
+{
+    size_t align = tls && tls->p_align > 16 ? tls->p_align : 16;
+    size_t memsz = tls ? tls->p_memsz : 0;
+    return (memsz + align - 1) & ~(align - 1);
+}
+
+size_t runtime_tls_size(void)
+{
+    /* The block, then the self-pointer word (padded to keep 16-byte alignment). */
+    return tls_block_size(tls_segment()) + 16;
+}
+
+uintptr_t runtime_tls_init(void *area)
+{
+    const Elf64_Phdr *tls = tls_segment();
+    size_t block = tls_block_size(tls);
+    char *base = area;
+    memset(base, 0, block);
+    if (tls) {
+        /* The linker places variables at tp - round_up(memsz, align) + offset. */
+        memcpy(base, (const void *)tls->p_vaddr, tls->p_filesz);
+    }
+    uintptr_t tp = (uintptr_t)(base + block);
+    *(uintptr_t *)tp = tp;
+    return tp;
+}
