@@ -1,0 +1,191 @@
+/*
+ * The contract between the root task and every unikernel process it starts.
+ *
+ * 1. Start state. The root task loads the unikernel ELF into a fresh VSpace, gives it a
+ *    single-level CSpace (radix UK_CNODE_BITS, guard so that a cptr is just the slot
+ *    number), and starts one thread at the ELF entry with
+ *        RDI = address of the read-only init-data pages (struct uk_init),
+ *        RSP = top of a UK_INITIAL_STACK_SIZE stack (16-byte aligned),
+ *    its IPC buffer mapped at uk_init.ipc_buffer and registered with its TCB. FS base is 0:
+ *    the unikernel installs its own TLS.
+ *
+ * 2. Capabilities. Fixed slots below hold the process's own objects; everything granted
+ *    from the system description (memory, device frames, I/O ports, IRQs) is listed in
+ *    uk_init with the slot of each cap. Slots from uk_init.free_slot_start up to
+ *    uk_init.free_slot_end are empty and the unikernel's to use.
+ *
+ * 3. Services. The endpoint in UK_SLOT_SERVICE (badged by the root task to identify the
+ *    caller) answers the requests in enum uk_service_label with seL4_Call: console I/O,
+ *    exit, mediated PCI configuration space access, and the shared timer.
+ *
+ * The same binary layout is used on upstream seL4 and on our kernel: only the pinned ABI.
+ */
+#pragma once
+
+#include <sel4/types.h>
+
+#define UK_INIT_MAGIC   0x554b494e49543031ul /* "UKINIT01" */
+#define UK_INIT_VERSION 1
+
+/* Layout of the unikernel's address space chosen by the root task. */
+#define UK_CNODE_BITS          12
+#define UK_INIT_VADDR          0x0000100000000000ul /* init data, read-only */
+#define UK_INIT_MAX_PAGES      16
+#define UK_IPC_BUFFER_VADDR    0x0000100000100000ul
+#define UK_STACK_TOP           0x0000100000400000ul
+#define UK_INITIAL_STACK_SIZE  (64ul * 1024)
+#define UK_FILES_VADDR         0x0000110000000000ul /* files carried in the image, read-only */
+#define UK_DEVICE_VADDR        0x0000120000000000ul /* device BAR frames mapped here */
+#define UK_FREE_VADDR          0x0000200000000000ul /* from here up: the unikernel's own */
+
+/* Fixed capability slots in every unikernel's CSpace. */
+enum uk_slot {
+    UK_SLOT_NULL = 0,
+    UK_SLOT_TCB = 1,          /* its initial thread */
+    UK_SLOT_CNODE = 2,        /* its own CSpace root */
+    UK_SLOT_VSPACE = 3,       /* its PML4 (to map its own memory) */
+    UK_SLOT_IPC_BUFFER = 4,   /* frame of the initial thread's IPC buffer */
+    UK_SLOT_SERVICE = 5,      /* endpoint to the root task's services (badged) */
+    UK_SLOT_NOTIFICATION = 6, /* bound to the initial TCB: IRQs and timer wakeups */
+    UK_SLOT_ASID_POOL = 7,    /* null: unikernels do not make address spaces */
+    UK_SLOT_FIRST_GRANT = 16, /* granted caps start here, listed in uk_init */
+};
+
+/*
+ * Badge bits of the notification in UK_SLOT_NOTIFICATION. Bit UK_NOTIFY_TIMER is the
+ * shared timer's wakeup; each IRQ in uk_init.irqs[] has its own bit (irqs[i].badge_bit).
+ */
+#define UK_NOTIFY_TIMER 0
+
+#define UK_NAME_MAX      32
+#define UK_MAX_UNTYPED   64
+#define UK_MAX_DEVFRAMES 128
+#define UK_MAX_IOPORTS   16
+#define UK_MAX_IRQS      16
+#define UK_MAX_PCI       8
+#define UK_MAX_FILES     16
+#define UK_PCI_BARS      6
+
+struct uk_untyped {
+    seL4_CPtr cap;
+    seL4_Word paddr;
+    seL4_Word size_bits;
+};
+
+struct uk_device_frame {
+    seL4_CPtr cap;       /* 4 KiB device frame, already mapped at vaddr (uncached) */
+    seL4_Word paddr;
+    seL4_Word vaddr;
+};
+
+struct uk_ioport {
+    seL4_CPtr cap;
+    seL4_Uint16 first, last; /* inclusive */
+};
+
+enum uk_irq_kind {
+    UK_IRQ_IOAPIC = 1,
+    UK_IRQ_MSI = 2,
+};
+
+struct uk_irq {
+    seL4_CPtr handler;       /* IRQHandler cap, already bound to the notification */
+    seL4_Word badge_bit;     /* bit of the notification word this IRQ sets */
+    seL4_Word kind;          /* enum uk_irq_kind */
+    seL4_Word line;          /* IOAPIC: pin (ISA IRQ); MSI: unused */
+    seL4_Word vector;        /* user IRQ index given to the kernel (CPU vector 0x30 + it) */
+    seL4_Word pci_index;     /* index in uk_init.pci[] of the device it belongs to, or ~0 */
+};
+
+struct uk_pci_bar {
+    seL4_Word base;          /* physical address (memory) or first port (I/O); 0 if unused */
+    seL4_Word size;
+    seL4_Word is_io;
+    seL4_Word is_64bit;
+    seL4_Word prefetchable;
+    seL4_Word vaddr;         /* memory BARs: where its frames are mapped (0 for I/O BARs) */
+};
+
+struct uk_pci_device {
+    seL4_Uint8 bus, dev, fn;
+    seL4_Uint16 vendor, device;
+    seL4_Uint32 class_rev;   /* class code << 8 | revision */
+    seL4_Word irq_index;     /* index in uk_init.irqs[] */
+    seL4_Word msi_capable;
+    struct uk_pci_bar bars[UK_PCI_BARS];
+};
+
+struct uk_file {
+    char name[UK_NAME_MAX];
+    seL4_Word vaddr;         /* read-only mapping */
+    seL4_Word size;
+};
+
+struct uk_init {
+    seL4_Word magic;         /* UK_INIT_MAGIC */
+    seL4_Word version;       /* UK_INIT_VERSION */
+    char name[UK_NAME_MAX];
+    seL4_Word instance;      /* index of this unikernel in the system description */
+    seL4_Word priority;      /* of its initial thread; its MCP is the same */
+
+    /* Command line and environment: argv[argc] and envp[envc] are null. */
+    seL4_Word argc;
+    char **argv;
+    seL4_Word envc;
+    char **envp;
+
+    /* Time: TSC frequency and the wall clock read from the CMOS RTC at root-task start. */
+    seL4_Word tsc_hz;
+    seL4_Word boot_epoch_seconds; /* UTC seconds since 1970 at boot_tsc */
+    seL4_Word boot_tsc;
+
+    /* Memory: untypeds the unikernel retypes itself; their sizes add up to mem_bytes. */
+    seL4_Word mem_bytes;
+    seL4_Word n_untyped;
+    struct uk_untyped untyped[UK_MAX_UNTYPED];
+
+    /* CSpace and VSpace bookkeeping. */
+    seL4_Word free_slot_start, free_slot_end;
+    seL4_Word ipc_buffer;    /* vaddr of the initial thread's IPC buffer */
+    seL4_Word stack_top;
+
+    /* Devices. */
+    seL4_Word n_device_frames;
+    struct uk_device_frame device_frames[UK_MAX_DEVFRAMES];
+    seL4_Word n_ioports;
+    struct uk_ioport ioports[UK_MAX_IOPORTS];
+    seL4_Word n_irqs;
+    struct uk_irq irqs[UK_MAX_IRQS];
+    seL4_Word n_pci;
+    struct uk_pci_device pci[UK_MAX_PCI];
+
+    /* Files carried in the image (read-only). */
+    seL4_Word n_files;
+    struct uk_file files[UK_MAX_FILES];
+
+    /* Strings referenced by argv/envp live in the rest of the init pages. */
+};
+
+/*
+ * Service requests on UK_SLOT_SERVICE (seL4_Call; label = request, reply label 0 = ok,
+ * otherwise an errno-style positive code). Words are message registers.
+ */
+enum uk_service_label {
+    /* in: MR0 = byte count n (<= UK_CONSOLE_CHUNK), MR1.. = bytes packed 8 per word. */
+    UK_SVC_CONSOLE_WRITE = 1,
+    /* in: MR0 = max bytes; out: MR0 = n (0 if nothing pending), MR1.. = bytes. Non-blocking. */
+    UK_SVC_CONSOLE_READ = 2,
+    /* in: MR0 = exit status. No reply: the process is torn down. */
+    UK_SVC_EXIT = 3,
+    /* in: MR0 = index in uk_init.pci[], MR1 = offset, MR2 = width (1, 2 or 4); out: MR0. */
+    UK_SVC_PCI_CONF_READ = 4,
+    /* in: MR0 = index, MR1 = offset, MR2 = width, MR3 = value. */
+    UK_SVC_PCI_CONF_WRITE = 5,
+    /*
+     * in: MR0 = absolute TSC deadline (0 cancels). The root task's timer service signals
+     * UK_NOTIFY_TIMER on the caller's notification at or after that time.
+     */
+    UK_SVC_TIMER_SET = 6,
+};
+
+#define UK_CONSOLE_CHUNK (8 * (seL4_MsgMaxLength - 1))
