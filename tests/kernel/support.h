@@ -1,0 +1,116 @@
+/*
+ * Support code for the kernel tests: per-test object and slot allocation, helper threads in
+ * the root task's address space, bounded waiting, and fault-endpoint plumbing.
+ *
+ * Resources: every test allocates from `env.test` (an rt_alloc over most RAM untypeds and
+ * a range of root-CNode slots). After each test the runner resets it, which revokes the
+ * untypeds (destroying threads, endpoints, frames, paging structures...) and deletes any
+ * caps left in the handed-out slots (copies of initial caps, IRQ handlers, I/O ports...).
+ * Other state a test changes (the root thread's own priority, TLS base, fault endpoint...)
+ * is restored by the runner too (support_after_test).
+ *
+ * Waiting never blocks the root thread: helper threads run at the root's priority and the
+ * root polls with seL4_Yield until a condition holds or a deadline (from rdtsc) passes.
+ */
+#pragma once
+
+#include <runtime.h>
+#include <rt_alloc.h>
+#include "framework.h"
+
+/* Priority the root thread runs tests at; helpers default to it as well. */
+#define ROOT_PRIO 100
+
+/* Virtual layout of the root task beyond its image (all in the first 512 GiB). */
+#define HELPER_IPC_VADDR 0x10000000ul   /* helper i's IPC buffer page: + i * 4 KiB */
+#define SCRATCH_VADDR    0x20000000ul   /* free for tests: 4 KiB / 2 MiB mappings (below 1 GiB) */
+#define SCRATCH_1G_VADDR 0x40000000ul   /* free for tests: a 1 GiB-aligned window */
+#define SCRATCH2_VADDR   0x8000000000ul /* free for tests: next 512 GiB (no PDPT yet) */
+
+#define MAX_HELPERS       8
+#define HELPER_STACK_SIZE 16384
+
+struct env {
+    const seL4_BootInfo *bi;
+    struct rt_alloc test; /* reset after every test */
+    uint32_t tsc_mhz;     /* TSC ticks per microsecond */
+    seL4_CPtr huge_ut;    /* a RAM untyped of 2^30 bytes kept out of the pool, or 0 */
+    seL4_Word huge_ut_paddr;
+    seL4_Word free_slot_end; /* first slot the runtime keeps for itself */
+};
+extern struct env env;
+
+void support_init(void);
+void support_after_test(void);
+
+/* --- Allocation (failures end the test) ------------------------------------------------ */
+seL4_CPtr alloc_slot(void);
+seL4_CPtr alloc_obj(seL4_Word type, seL4_Word size_bits);
+seL4_CPtr alloc_untyped(unsigned size_bits);
+/* An endpoint cap with this badge (and all rights) minted from `ep` into a fresh slot. */
+seL4_CPtr mint_badged(seL4_CPtr cap, seL4_Word badge);
+seL4_CPtr copy_cap(seL4_CPtr cap, seL4_CapRights_t rights);
+/* Revoked at the end of the current test (for caps outside the allocator's untypeds). */
+void defer_revoke(seL4_CPtr cap);
+/* A frame mapped read-write at vaddr in the root VSpace (structures allocated as needed). */
+seL4_CPtr map_new_frame(seL4_Word vaddr);
+/* The root CNode, as a depth-64 path: slot `s` is cptr `s`. */
+#define ROOT_CNODE seL4_CapInitThreadCNode
+#define ROOT_TCB   seL4_CapInitThreadTCB
+#define ROOT_VS    seL4_CapInitThreadVSpace
+#define WORD_BITS  seL4_WordBits
+
+/* --- Timing -------------------------------------------------------------------------------- */
+uint64_t tsc_now(void);
+uint64_t ms_to_tsc(unsigned ms);
+/* Spins (without yielding) for about `us` microseconds. */
+void spin_us(unsigned us);
+/* Yields until *flag != 0 or `ms` milliseconds pass. Returns the final value of *flag. */
+long wait_flag(volatile long *flag, unsigned ms);
+/* Yields until *value >= target or `ms` milliseconds pass. Returns the final value. */
+long wait_at_least(volatile long *value, long target, unsigned ms);
+/* Yields `n` times (lets same-priority helpers run until they block). */
+void yield_n(int n);
+
+/* --- Helper threads ---------------------------------------------------------------------- */
+typedef seL4_Word (*helper_fn)(seL4_Word a0, seL4_Word a1, seL4_Word a2, seL4_Word a3);
+
+struct helper {
+    int index;
+    seL4_CPtr tcb;
+    seL4_CPtr ipc_frame;
+    seL4_IPCBuffer *ipc;
+    char *stack_top;
+    void *tls_area;
+    uintptr_t tls_tp;
+    helper_fn fn;
+    seL4_Word arg[4];
+    volatile long started;
+    volatile long finished;
+    volatile seL4_Word result;
+};
+
+/*
+ * A new thread in the root's CSpace and VSpace, with its own stack, TLS and IPC buffer,
+ * at `prio`, with fault endpoint cptr `fault_ep` (0: none). Not running yet.
+ */
+struct helper *helper_new(seL4_Word prio, seL4_CPtr fault_ep);
+/* Points the thread at helper_entry(fn(args)) and resumes it. */
+void helper_start(struct helper *h, helper_fn fn, seL4_Word a0, seL4_Word a1, seL4_Word a2,
+                  seL4_Word a3);
+/* helper_new + helper_start. */
+struct helper *helper_run(seL4_Word prio, helper_fn fn, seL4_Word a0, seL4_Word a1, seL4_Word a2,
+                          seL4_Word a3);
+/* Waits (yielding) until the helper's function returned; 1 if it did within `ms`. */
+int helper_wait(struct helper *h, unsigned ms);
+/* Initial register state of a helper about to run fn: for tests that set registers. */
+void helper_context(struct helper *h, seL4_UserContext *ctx);
+/* The function every helper starts in (rdi = struct helper *). */
+void helper_entry(struct helper *h);
+
+/* --- Messages -------------------------------------------------------------------------------- */
+/*
+ * Polls `ep` with NBRecv (yielding between tries) until a message with a non-zero badge
+ * arrives or `ms` pass. Returns 1 and fills info/badge if one arrived.
+ */
+int poll_recv(seL4_CPtr ep, unsigned ms, seL4_MessageInfo_t *info, seL4_Word *badge);
