@@ -38,6 +38,14 @@
 #define UK_DEVICE_VADDR        0x0000120000000000ul /* device BAR frames mapped here */
 #define UK_FREE_VADDR          0x0000200000000000ul /* from here up: the unikernel's own */
 
+/*
+ * Where an image's loadable segments may lie: page 0 stays unmapped (null pointers fault)
+ * and everything from UK_INIT_VADDR up is laid out above. The root task (and tools/bake)
+ * reject an image with a segment outside [UK_IMAGE_VADDR_MIN, UK_IMAGE_VADDR_MAX).
+ */
+#define UK_IMAGE_VADDR_MIN     0x0000000000001000ul
+#define UK_IMAGE_VADDR_MAX     UK_INIT_VADDR
+
 /* Fixed capability slots in every unikernel's CSpace. */
 enum uk_slot {
     UK_SLOT_NULL = 0,
@@ -48,12 +56,18 @@ enum uk_slot {
     UK_SLOT_SERVICE = 5,      /* endpoint to the root task's services (badged) */
     UK_SLOT_NOTIFICATION = 6, /* bound to the initial TCB: IRQs and timer wakeups */
     UK_SLOT_ASID_POOL = 7,    /* null: unikernels do not make address spaces */
+    UK_SLOT_FAULT_EP = 8,     /* the root task's fault endpoint, badged for this unikernel */
     UK_SLOT_FIRST_GRANT = 16, /* granted caps start here, listed in uk_init */
 };
 
 /*
  * Badge bits of the notification in UK_SLOT_NOTIFICATION. Bit UK_NOTIFY_TIMER is the
- * shared timer's wakeup; each IRQ in uk_init.irqs[] has its own bit (irqs[i].badge_bit).
+ * shared timer's wakeup; each IRQ in uk_init.irqs[] has its own bit (irqs[i].badge_bit,
+ * from 1 up).
+ *
+ * Faults: the initial thread's fault endpoint is UK_SLOT_FAULT_EP. Threads the unikernel
+ * creates should name it too (TCB_Configure fault_ep = UK_SLOT_FAULT_EP): the root task then
+ * reports the fault, tears the whole unikernel down and applies its restart policy.
  */
 #define UK_NOTIFY_TIMER 0
 
@@ -92,7 +106,7 @@ struct uk_irq {
     seL4_CPtr handler;       /* IRQHandler cap, already bound to the notification */
     seL4_Word badge_bit;     /* bit of the notification word this IRQ sets */
     seL4_Word kind;          /* enum uk_irq_kind */
-    seL4_Word line;          /* IOAPIC: pin (ISA IRQ); MSI: unused */
+    seL4_Word line;          /* IOAPIC: the input (GSI) it arrives on; MSI: unused */
     seL4_Word vector;        /* user IRQ index given to the kernel (CPU vector 0x30 + it) */
     seL4_Word pci_index;     /* index in uk_init.pci[] of the device it belongs to, or ~0 */
 };
@@ -168,7 +182,15 @@ struct uk_init {
 
 /*
  * Service requests on UK_SLOT_SERVICE (seL4_Call; label = request, reply label 0 = ok,
- * otherwise an errno-style positive code). Words are message registers.
+ * otherwise one of the UK_E* codes below). Words are message registers.
+ *
+ * Console output is buffered per unikernel and printed a whole line at a time (a line
+ * longer than the buffer is split), prefixed with "NAME: " when the system runs more than
+ * one unikernel. Console input comes from the system console (COM1).
+ *
+ * PCI configuration writes are checked: a BAR may only be written with all ones (the
+ * sizing protocol) or with the value the root task found in it, and the MSI address and
+ * data only with the values the root task programmed. Everything else is passed through.
  */
 enum uk_service_label {
     /* in: MR0 = byte count n (<= UK_CONSOLE_CHUNK), MR1.. = bytes packed 8 per word. */
@@ -189,3 +211,8 @@ enum uk_service_label {
 };
 
 #define UK_CONSOLE_CHUNK (8 * (seL4_MsgMaxLength - 1))
+
+/* Reply labels of failed service requests (errno values). */
+#define UK_EPERM  1  /* not granted to the caller (PCI index, register, value) */
+#define UK_EINVAL 22 /* malformed request (length, width, offset, alignment) */
+#define UK_ENOSYS 38 /* unknown request label */
