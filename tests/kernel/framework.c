@@ -50,7 +50,7 @@ void ktest_fail(const char *file, int line, const char *fmt, ...)
     char *buf = self ? helper_message : message;
     if (self && helper_failed) {
         /* Keep the first failure a helper reported. */
-        seL4_TCB_Suspend(self->tcb);
+        seL4_TCB_Suspend(self->self_cap);
     }
     int n = snprintf(buf, sizeof(message), "%s%s:%d: ", self ? "in helper thread: " : "",
                      base_name(file), line);
@@ -60,7 +60,7 @@ void ktest_fail(const char *file, int line, const char *fmt, ...)
     if (self) {
         helper_failed = 1;
         for (;;) {
-            seL4_TCB_Suspend(self->tcb);
+            seL4_TCB_Suspend(self->self_cap);
         }
     }
     ktest_longjmp(jump_buf, RESULT_FAIL);

@@ -177,7 +177,7 @@ void helper_entry(struct helper *h)
     h->result = h->fn(h->arg[0], h->arg[1], h->arg[2], h->arg[3]);
     h->finished = 1;
     for (;;) {
-        seL4_TCB_Suspend(h->tcb);
+        seL4_TCB_Suspend(h->self_cap);
     }
 }
 
@@ -195,6 +195,7 @@ struct helper *helper_new(seL4_Word prio, seL4_CPtr fault_ep)
     memset(h, 0, sizeof(*h));
     h->index = i;
     h->tcb = alloc_obj(seL4_TCBObject, 0);
+    h->self_cap = h->tcb;
     h->ipc = (seL4_IPCBuffer *)(HELPER_IPC_VADDR + (seL4_Word)i * 4096);
     h->ipc_frame = map_new_frame((seL4_Word)h->ipc);
     h->stack_top = helper_stacks[i] + HELPER_STACK_SIZE;
@@ -286,4 +287,21 @@ int poll_recv(seL4_CPtr ep, unsigned ms, seL4_MessageInfo_t *info, seL4_Word *ba
         }
         seL4_Yield();
     }
+}
+
+int poll_msg(seL4_CPtr ep, unsigned ms, struct msg *m)
+{
+    seL4_MessageInfo_t info;
+    memset(m, 0, sizeof(*m));
+    if (!poll_recv(ep, ms, &info, &m->badge)) {
+        return 0;
+    }
+    m->label = seL4_MessageInfo_get_label(info);
+    m->length = seL4_MessageInfo_get_length(info);
+    m->extra_caps = seL4_MessageInfo_get_extraCaps(info);
+    m->caps_unwrapped = seL4_MessageInfo_get_capsUnwrapped(info);
+    for (int i = 0; i < 20; i++) {
+        m->mr[i] = seL4_GetMR(i);
+    }
+    return 1;
 }

@@ -77,7 +77,8 @@ typedef seL4_Word (*helper_fn)(seL4_Word a0, seL4_Word a1, seL4_Word a2, seL4_Wo
 
 struct helper {
     int index;
-    seL4_CPtr tcb;
+    seL4_CPtr tcb;      /* in the root CNode */
+    seL4_CPtr self_cap; /* the thread's own TCB cap in its own CSpace (default: tcb) */
     seL4_CPtr ipc_frame;
     seL4_IPCBuffer *ipc;
     char *stack_top;
@@ -114,3 +115,11 @@ void helper_entry(struct helper *h);
  * arrives or `ms` pass. Returns 1 and fills info/badge if one arrived.
  */
 int poll_recv(seL4_CPtr ep, unsigned ms, seL4_MessageInfo_t *info, seL4_Word *badge);
+
+/* A message taken off an endpoint: label, length, badge and up to 20 MRs. */
+struct msg {
+    seL4_Word label, length, badge, extra_caps, caps_unwrapped;
+    seL4_Word mr[20];
+};
+/* poll_recv + copies the message out of the IPC buffer. */
+int poll_msg(seL4_CPtr ep, unsigned ms, struct msg *m);
