@@ -18,11 +18,23 @@ static const Elf64_Phdr *tls_segment(void)
     return 0;
 }
 
+/* Bytes reserved below the thread pointer (kept a multiple of 16 for the area's alignment). */
 static size_t tls_block_size(const Elf64_Phdr *tls)
 {
     size_t align = tls && tls->p_align > 16 ? tls->p_align : 16;
     size_t memsz = tls ? tls->p_memsz : 0;
     return (memsz + align - 1) & ~(align - 1);
+}
+
+/*
+ * Distance from the start of the TLS image to the thread pointer, as the static linker
+ * computes it for local-exec accesses: memsz rounded up to the segment's own alignment
+ * (which may be less than the 16 bytes tls_block_size rounds to).
+ */
+static size_t tls_image_offset(const Elf64_Phdr *tls)
+{
+    size_t align = tls->p_align ? tls->p_align : 1;
+    return (tls->p_memsz + align - 1) & ~(align - 1);
 }
 
 size_t runtime_tls_size(void)
@@ -37,11 +49,11 @@ uintptr_t runtime_tls_init(void *area)
     size_t block = tls_block_size(tls);
     char *base = area;
     memset(base, 0, block);
-    if (tls) {
-        /* The linker places variables at tp - round_up(memsz, align) + offset. */
-        memcpy(base, (const void *)tls->p_vaddr, tls->p_filesz);
-    }
     uintptr_t tp = (uintptr_t)(base + block);
+    if (tls) {
+        /* Variables live at tp - round_up(memsz, p_align) + their offset in the image. */
+        memcpy((char *)tp - tls_image_offset(tls), (const void *)tls->p_vaddr, tls->p_filesz);
+    }
     *(uintptr_t *)tp = tp;
     return tp;
 }
