@@ -305,3 +305,25 @@ int poll_msg(seL4_CPtr ep, unsigned ms, struct msg *m)
     }
     return 1;
 }
+
+/* --- Common helper bodies ------------------------------------------------------------------ */
+
+seL4_Word fn_spin(seL4_Word counter, seL4_Word a1, seL4_Word a2, seL4_Word a3)
+{
+    (void)a1;
+    (void)a2;
+    (void)a3;
+    for (;;) {
+        (*(volatile long *)counter)++;
+    }
+    return 0;
+}
+
+int counter_frozen(volatile long *counter)
+{
+    long before = *counter;
+    yield_n(5);
+    spin_us(3000);
+    yield_n(5);
+    return *counter == before;
+}

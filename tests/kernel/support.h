@@ -123,3 +123,9 @@ struct msg {
 };
 /* poll_recv + copies the message out of the IPC buffer. */
 int poll_msg(seL4_CPtr ep, unsigned ms, struct msg *m);
+
+/* --- Common helper bodies ------------------------------------------------------------------ */
+/* Increments *(volatile long *)counter forever. */
+seL4_Word fn_spin(seL4_Word counter, seL4_Word a1, seL4_Word a2, seL4_Word a3);
+/* 1 if *counter does not change while the root yields and spins for a few milliseconds. */
+int counter_frozen(volatile long *counter);

@@ -231,33 +231,12 @@ TEST(cspace_move_keeps_derivation)
     CHECK_EQ(seL4_DebugCapIdentify(moved), seL4_CapType_Notification);
 }
 
-static seL4_Word spin_counter(seL4_Word counter, seL4_Word a1, seL4_Word a2, seL4_Word a3)
-{
-    (void)a1;
-    (void)a2;
-    (void)a3;
-    for (;;) {
-        (*(volatile long *)counter)++;
-    }
-    return 0;
-}
-
-/* 1 if *counter stays the same while the root yields and waits a while. */
-static int counter_frozen(volatile long *counter)
-{
-    long before = *counter;
-    yield_n(5);
-    spin_us(2000);
-    yield_n(5);
-    return *counter == before;
-}
-
 static volatile long spin_count;
 
 TEST(cspace_delete_last_tcb_cap_stops_thread)
 {
     spin_count = 0;
-    struct helper *h = helper_run(ROOT_PRIO, spin_counter, (seL4_Word)&spin_count, 0, 0, 0);
+    struct helper *h = helper_run(ROOT_PRIO, fn_spin, (seL4_Word)&spin_count, 0, 0, 0);
     CHECK_GE(wait_at_least(&spin_count, 1000, 1000), 1000);
     seL4_CPtr extra = copy_cap(h->tcb, seL4_AllRights);
     /* With a copy left the thread lives on. */
@@ -271,7 +250,7 @@ TEST(cspace_delete_last_tcb_cap_stops_thread)
 TEST(cspace_delete_cnode_destroys_contents)
 {
     spin_count = 0;
-    struct helper *h = helper_run(ROOT_PRIO, spin_counter, (seL4_Word)&spin_count, 0, 0, 0);
+    struct helper *h = helper_run(ROOT_PRIO, fn_spin, (seL4_Word)&spin_count, 0, 0, 0);
     CHECK_GE(wait_at_least(&spin_count, 1000, 1000), 1000);
     /* Move the thread's only cap into a CNode, then delete the CNode's only cap. */
     seL4_CPtr cnode = alloc_obj(seL4_CapTableObject, 2);
@@ -295,7 +274,7 @@ TEST(cspace_revoke_untyped_destroys_thread)
     CHECK_OK(seL4_TCB_SetTLSBase(tcb, h->tls_tp));
     h->tcb = tcb;
     h->self_cap = tcb;
-    helper_start(h, spin_counter, (seL4_Word)&spin_count, 0, 0, 0);
+    helper_start(h, fn_spin, (seL4_Word)&spin_count, 0, 0, 0);
     CHECK_GE(wait_at_least(&spin_count, 1000, 1000), 1000);
     CHECK_OK(seL4_CNode_Revoke(ROOT_CNODE, ut, WORD_BITS));
     CHECK_EQ(seL4_DebugCapIdentify(tcb), seL4_CapType_Null);
