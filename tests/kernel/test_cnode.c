@@ -408,9 +408,11 @@ TEST(cnode_cancel_badged_sends)
     seL4_CPtr ep = alloc_obj(seL4_EndpointObject, 0);
     seL4_CPtr b5 = mint_badged(ep, 5);
     seL4_CPtr b6 = mint_badged(ep, 6);
+    /* Badge 5 blocks in Send first, then badge 6. */
     struct helper *h5 = helper_run(ROOT_PRIO, send_word, b5, 55, 0, 0);
+    yield_n(2);
     struct helper *h6 = helper_run(ROOT_PRIO, send_word, b6, 66, 0, 0);
-    yield_n(4); /* both block in Send: badge 5 first in the queue */
+    yield_n(2);
     CHECK(h5->started && h6->started);
     CHECK_OK(seL4_CNode_CancelBadgedSends(ROOT_CNODE, b5, WORD_BITS));
     /* The badge-5 send was taken off the queue (and restarted): badge 6 is now first. */
