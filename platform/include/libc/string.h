@@ -1,0 +1,4 @@
+/* String and memory functions for programs on the platform (implemented in runtime/). */
+#pragma once
+
+#include <runtime.h>

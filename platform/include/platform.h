@@ -1,0 +1,188 @@
+/*
+ * The unikernel platform: what a program (a rump kernel through platform/rumpuser, or a
+ * plain C application) runs on inside one unikernel process started by the root task.
+ *
+ * Execution model. Every platform thread is a user-level thread multiplexed on the single
+ * TCB the root task started (see platform/README.md for why). Threads are cooperative: one
+ * runs until it blocks, yields or exits, so platform data structures need no locks. Device
+ * interrupts and timer expiries arrive as bits of the TCB's bound notification and are
+ * turned into thread wakeups at scheduling points.
+ *
+ * Errors are returned as positive errno values with NetBSD's numbering (<errno.h> of the C
+ * runtime), which is also what the rump kernel expects from its hypercalls.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <unikernel.h>
+
+#define PF_PAGE_SIZE    4096ul
+#define PF_NORETURN     __attribute__((noreturn))
+#define PF_PRINTF(f, a) __attribute__((format(printf, f, a)))
+
+/* --- Start-up and process ------------------------------------------------------------------- */
+
+/* The init data the root task handed over (valid for the whole life of the process). */
+const struct uk_init *pf_init(void);
+
+/* Flushes the console and asks the root task to end this unikernel. */
+PF_NORETURN void pf_exit(int status);
+
+/* Prints the message and a backtrace of the current thread, then exits with status 255. */
+PF_NORETURN void pf_panic(const char *fmt, ...) PF_PRINTF(1, 2);
+
+/* Value of NAME in the environment of the system description, or 0. */
+const char *pf_getenv(const char *name);
+
+/* --- Console (through the root task's service endpoint) ------------------------------------- */
+
+/* Output is buffered per line; pf_console_flush() pushes out a partial line. */
+void pf_putchar(int c);
+void pf_console_write(const char *s, size_t n);
+void pf_console_flush(void);
+/* Non-blocking: bytes available now (0 if none). */
+size_t pf_console_read(char *buf, size_t max);
+
+/* --- Memory --------------------------------------------------------------------------------- */
+
+/*
+ * Pages from the memory granted as untypeds, all mapped at start-up. Blocks are a power of
+ * two of pages, aligned to their size; `align` may ask for more (any power of two).
+ */
+void *pf_page_alloc(size_t bytes, size_t align);
+void pf_page_free(void *p);
+/* Bytes granted in total, and bytes not handed out by the page allocator right now. */
+size_t pf_mem_total(void);
+size_t pf_mem_free(void);
+/* Physical address of a byte of platform memory or of a device frame, or 0 if unknown. */
+uintptr_t pf_virt_to_phys(const void *va);
+
+/* malloc with an explicit power-of-two alignment (malloc/free are in the C runtime too). */
+void *pf_malloc(size_t size, size_t align);
+void pf_free(void *p);
+/* Usable size of a block from pf_malloc. */
+size_t pf_malloc_usable(const void *p);
+
+/*
+ * DMA memory: physically contiguous, with its physical address. No IOMMU exists in the
+ * pinned configuration, so a device may reach any physical address (see README).
+ */
+void *pf_dma_alloc(size_t size, size_t align, uintptr_t *phys);
+void pf_dma_free(void *va);
+
+/* --- Time ----------------------------------------------------------------------------------- */
+
+#define PF_NSEC_PER_SEC 1000000000ull
+
+/* Monotonic nanoseconds since the unikernel's boot TSC. */
+uint64_t pf_clock_monotonic(void);
+/* Wall clock (UTC) from the root task's RTC reading at boot plus the monotonic clock. */
+void pf_clock_wall(int64_t *sec, long *nsec);
+uint64_t pf_tsc_to_ns(uint64_t ticks);
+uint64_t pf_ns_to_tsc(uint64_t ns);
+
+/* --- Threads -------------------------------------------------------------------------------- */
+
+struct pf_thread;
+
+enum pf_thread_flags {
+    PF_THREAD_JOINABLE = 1, /* pf_thread_join() collects it; otherwise it is reaped on exit */
+};
+
+/* Scheduling priorities: higher runs first; equal priorities round-robin. */
+enum pf_prio {
+    PF_PRIO_IDLE = 0,
+    PF_PRIO_NORMAL = 1,
+    PF_PRIO_HIGH = 2, /* interrupt dispatch */
+    PF_PRIO_COUNT = 3,
+};
+
+#define PF_STACK_DEFAULT (64 * 1024)
+
+/* A new runnable thread; 0 with *error set (ENOMEM) if it could not be made. */
+struct pf_thread *pf_thread_create(const char *name, void *(*fn)(void *), void *arg,
+                                   size_t stack_size, int prio, int flags, int *error);
+PF_NORETURN void pf_thread_exit(void *result);
+/* Waits for a joinable thread to exit and frees it. EINVAL if not joinable, EDEADLK if self. */
+int pf_thread_join(struct pf_thread *t, void **result);
+struct pf_thread *pf_thread_self(void);
+const char *pf_thread_name(const struct pf_thread *t);
+/* Lets every other runnable thread of the same or higher priority run first. */
+void pf_yield(void);
+
+/*
+ * Wait queues: the one blocking primitive everything else is built from. The caller puts
+ * itself on `q` and sleeps until pf_wake_*() or, if deadline != 0, until the monotonic clock
+ * reaches `deadline` (ns). Returns 0 when woken, ETIMEDOUT on timeout.
+ */
+struct pf_waitq {
+    struct pf_thread *head, *tail;
+};
+#define PF_WAITQ_INIT \
+    {                 \
+        0, 0          \
+    }
+int pf_block(struct pf_waitq *q, uint64_t deadline);
+/* Returns whether a thread was woken. */
+bool pf_wake_one(struct pf_waitq *q);
+void pf_wake_all(struct pf_waitq *q);
+static inline bool pf_waitq_empty(const struct pf_waitq *q)
+{
+    return q->head == 0;
+}
+
+/* Sleeps until the monotonic clock reaches `deadline` (ns). */
+void pf_sleep_until(uint64_t deadline);
+void pf_sleep_ns(uint64_t ns);
+
+/* Scheduler counters, for tests and benchmarks. */
+struct pf_sched_stats {
+    uint64_t switches;   /* thread switches (each loads a TLS base) */
+    uint64_t idle_waits; /* times the TCB blocked on its notification */
+    uint64_t timer_sets; /* timer service requests */
+    uint64_t polls;      /* non-blocking notification checks while busy */
+    unsigned threads;    /* live threads */
+};
+void pf_sched_stats(struct pf_sched_stats *s);
+
+/* --- Interrupts ----------------------------------------------------------------------------- */
+
+/*
+ * Registers `fn(arg)` for uk_init.irqs[irq]. Handlers run in the interrupt dispatch thread
+ * (thread context, may block); after all handlers of an IRQ ran, it is acknowledged
+ * (IRQHandler_Ack). Returns 0, EINVAL for a bad index, ENOMEM.
+ */
+int pf_irq_register(unsigned irq, int (*fn)(void *), void *arg);
+/* How many times each IRQ was delivered (for tests). */
+uint64_t pf_irq_count(unsigned irq);
+
+/* --- PCI ------------------------------------------------------------------------------------ */
+
+/* Index in uk_init.pci[] of the device at bus/dev/fn, or -1 if it was not granted. */
+int pf_pci_lookup(unsigned bus, unsigned dev, unsigned fn);
+/* Configuration space of a granted device via the root task (width 1, 2 or 4). */
+int pf_pci_conf_read(unsigned index, unsigned offset, unsigned width, uint32_t *value);
+int pf_pci_conf_write(unsigned index, unsigned offset, unsigned width, uint32_t value);
+/* Virtual address of a granted memory BAR range (mapped by the root task), or 0. */
+void *pf_pci_map(uintptr_t paddr, size_t size);
+
+/* --- Randomness ----------------------------------------------------------------------------- */
+
+/* Bytes from the platform's ChaCha20 generator (see random.c for its seed and its limits). */
+void pf_random(void *buf, size_t len);
+/* Mixes fresh TSC jitter (and RDRAND if present) into the generator's key. */
+void pf_random_stir(void);
+/* Checks the BLAKE2s and ChaCha20 code against the RFC test vectors. */
+bool pf_random_selftest(void);
+
+/* --- Service endpoint ----------------------------------------------------------------------- */
+
+/*
+ * One request to the root task: `nin` words in, up to `nout` words back. Returns the reply
+ * label (0 = ok, else an errno-style code).
+ */
+seL4_Word pf_svc_call(seL4_Word label, const seL4_Word *in, unsigned nin, seL4_Word *out,
+                      unsigned nout);

@@ -1,0 +1,152 @@
+/*
+ * Start-up of a unikernel: TLS and IPC buffer for the initial thread, then every platform
+ * service in dependency order, a banner, and main() in a thread of its own. The initial
+ * stack (UK_INITIAL_STACK_SIZE) is too small for a rump kernel's bootstrap, so main gets
+ * MAIN_STACK_SIZE and the initial context just parks itself.
+ */
+#include "internal.h"
+
+#define MAIN_STACK_SIZE (256 * 1024)
+#define BOOT_TLS_SIZE   4096
+
+int main(int argc, char **argv, char **envp);
+void pf_start(const struct uk_init *init) __attribute__((noreturn));
+
+const struct uk_init *pf_uk;
+
+/* TLS of the initial context; threads get theirs from the heap. */
+static char boot_tls[BOOT_TLS_SIZE] __attribute__((aligned(64)));
+
+const struct uk_init *pf_init(void)
+{
+    return pf_uk;
+}
+
+/* Before TLS exists nothing can use the IPC buffer, so the kernel's debug console it is. */
+static void __attribute__((noreturn)) early_fail(const char *msg)
+{
+    while (*msg) {
+        seL4_DebugPutChar(*msg++);
+    }
+    seL4_TCB_Suspend(UK_SLOT_TCB);
+    for (;;) {
+        seL4_Yield();
+    }
+}
+
+/* Constructors of the application and its libraries (unikernel.ld collects them). */
+extern void (*const __init_array_start[])(void) __attribute__((weak));
+extern void (*const __init_array_end[])(void) __attribute__((weak));
+
+static void *main_thread(void *arg)
+{
+    const struct uk_init *init = arg;
+    for (void (*const *ctor)(void) = __init_array_start; ctor < __init_array_end; ctor++) {
+        (*ctor)();
+    }
+    pf_exit(main((int)init->argc, init->argv, init->envp));
+}
+
+static void banner(const struct uk_init *init)
+{
+    printf("=== unikernel \"%s\" (instance %lu) on the seL4 unikernel platform ===\n", init->name,
+           init->instance);
+    printf("platform: %lu MiB memory, TSC %lu MHz, %lu IRQ(s), %lu PCI device(s), %lu file(s), "
+           "%lu I/O port range(s)\n",
+           (unsigned long)(pf_mem_total() >> 20), init->tsc_hz / 1000000, init->n_irqs, init->n_pci,
+           init->n_files, init->n_ioports);
+}
+
+void pf_start(const struct uk_init *init)
+{
+    if (init->magic != UK_INIT_MAGIC || init->version != UK_INIT_VERSION) {
+        early_fail("platform: bad uk_init (magic/version); not started by a compatible root "
+                   "task\n");
+    }
+    if (pf_tls_area_size() > sizeof(boot_tls)) {
+        early_fail("platform: TLS image too large for the initial context\n");
+    }
+    pf_uk = init;
+    pf_tls_load(pf_tls_setup(boot_tls));
+    runtime_putchar = pf_putchar;
+
+    pf_time_init(init);
+    if (pf_mem_init(init) != 0) {
+        pf_panic("platform: cannot set up memory");
+    }
+    pf_sched_init();
+    pf_random_init();
+    banner(init);
+
+    int err;
+    if (!pf_thread_create("main", main_thread, (void *)init, MAIN_STACK_SIZE, PF_PRIO_NORMAL, 0,
+                          &err)) {
+        pf_panic("platform: cannot create the main thread (error %d)", err);
+    }
+    /* The initial context has nothing more to do: it never becomes runnable again. */
+    struct pf_waitq never = PF_WAITQ_INIT;
+    pf_block(&never, 0);
+    pf_panic("platform: initial context woken");
+}
+
+void pf_exit(int status)
+{
+    pf_console_flush();
+    seL4_Word word = (seL4_Word)(unsigned)status;
+    pf_svc_call(UK_SVC_EXIT, &word, 1, 0, 0);
+    /* Only reached if the root task did not tear us down. */
+    pf_console_raw("platform: exit request not honoured; suspending\n");
+    seL4_TCB_Suspend(UK_SLOT_TCB);
+    for (;;) {
+        seL4_Yield();
+    }
+}
+
+const char *pf_getenv(const char *name)
+{
+    size_t n = strlen(name);
+    for (seL4_Word i = 0; i < pf_uk->envc; i++) {
+        const char *e = pf_uk->envp[i];
+        if (e && strncmp(e, name, n) == 0 && e[n] == '=') {
+            return e + n + 1;
+        }
+    }
+    return 0;
+}
+
+/* Walks the frame-pointer chain (everything here is built with -fno-omit-frame-pointer). */
+static void backtrace(void)
+{
+    const uintptr_t *fp = __builtin_frame_address(0);
+    for (int depth = 0; fp && depth < 16; depth++) {
+        uintptr_t ret = fp[1];
+        if (!ret) {
+            break;
+        }
+        printf("  #%d %#lx\n", depth, ret);
+        const uintptr_t *up = (const uintptr_t *)fp[0];
+        if (up <= fp) {
+            break;
+        }
+        fp = up;
+    }
+}
+
+void pf_panic(const char *fmt, ...)
+{
+    static int nested;
+    pf_console_flush();
+    if (nested++) {
+        pf_console_raw("platform: panic while panicking\n");
+        pf_exit(255);
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    printf("\npanic: ");
+    vprintf(fmt, ap);
+    va_end(ap);
+    printf("\nbacktrace (return addresses):\n");
+    backtrace();
+    pf_sched_dump();
+    pf_exit(255);
+}
