@@ -23,7 +23,11 @@ QEMU_RUN := tools/qemu-run
 
 include mk/rules.mk
 # Every layer's fragment: <dir>/*.mk and <dir>/<sub>/*.mk (mk/ holds the shared rules).
-include $(sort $(filter-out mk/%,$(wildcard */*.mk */*/*.mk)))
+# libsel4 and runtime come first: other fragments name their libraries in prerequisite
+# lists, which make expands as it reads them.
+BASE_FRAGMENTS := libsel4/libsel4.mk runtime/runtime.mk
+include $(BASE_FRAGMENTS)
+include $(sort $(filter-out mk/% $(BASE_FRAGMENTS),$(wildcard */*.mk */*/*.mk)))
 
 .PHONY: all test bench run debug clean format format-check
 all: $(ALL_TARGETS)
