@@ -1,0 +1,68 @@
+/*
+ * The system archive: a CPIO archive that tools/bake links into the root task between the
+ * symbols roottask_archive_start and roottask_archive_end. It holds "system/NAME" (the
+ * description) and "image/IMAGE" for each image the description names.
+ */
+#include "roottask.h"
+
+/* Weak: a root task linked without an archive finds both at 0 and says so. */
+extern const char roottask_archive_start[] __attribute__((weak));
+extern const char roottask_archive_end[] __attribute__((weak));
+
+#define SYSTEM_PREFIX "system/"
+#define IMAGE_PREFIX  "image/"
+
+static size_t archive_size(void)
+{
+    return (size_t)(roottask_archive_end - roottask_archive_start);
+}
+
+int archive_load_system(struct sysdesc *desc)
+{
+    char err[SYSDESC_ERROR_MAX];
+    struct cpio_entry e;
+    size_t offset = 0;
+    int r;
+    if (!roottask_archive_start || !roottask_archive_end || archive_size() == 0) {
+        say("no system archive in this root task: build the image with tools/bake image");
+        return -1;
+    }
+    while ((r = cpio_next(roottask_archive_start, archive_size(), &offset, &e, err, sizeof(err))) ==
+           1) {
+        if (!strncmp(e.name, SYSTEM_PREFIX, strlen(SYSTEM_PREFIX))) {
+            break;
+        }
+    }
+    if (r < 0) {
+        say("system archive: %s", err);
+        return -1;
+    }
+    if (r == 0) {
+        say("system archive: no system description in it");
+        return -1;
+    }
+    if (sysdesc_parse(desc, e.name + strlen(SYSTEM_PREFIX), e.data, e.size, err, sizeof(err)) < 0) {
+        say("%s", err);
+        return -1;
+    }
+    return 0;
+}
+
+int archive_find_image(const struct sysdesc *desc, const struct sysdesc_unikernel *uk,
+                       const void **data, size_t *size)
+{
+    char name[SYSDESC_PATH_MAX + sizeof(IMAGE_PREFIX)], err[SYSDESC_ERROR_MAX];
+    struct cpio_entry e;
+    snprintf(name, sizeof(name), IMAGE_PREFIX "%s", uk->image);
+    int r = cpio_find(roottask_archive_start, archive_size(), name, &e, err, sizeof(err));
+    if (r <= 0) {
+        char msg[SYSDESC_ERROR_MAX];
+        sysdesc_error(desc, uk->image_line, msg, sizeof(msg), "image '%s': %s", uk->image,
+                      r < 0 ? err : "not in the system archive");
+        say("%s", msg);
+        return -1;
+    }
+    *data = e.data;
+    *size = e.size;
+    return 0;
+}

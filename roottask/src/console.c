@@ -1,0 +1,61 @@
+/*
+ * The system console as unikernels see it. Output: each process's bytes are collected into
+ * lines and a line is printed whole (through the kernel's debug console, like the root
+ * task's own messages), so lines of different unikernels never mix; with more than one
+ * unikernel every line carries "NAME: ". Input: polled from COM1's receive register.
+ */
+#include "roottask.h"
+
+#define COM1           0x3f8
+#define COM1_LAST      0x3ff
+#define UART_DATA      0
+#define UART_LSR       5
+#define LSR_DATA_READY 0x01
+
+static seL4_CPtr uart;
+
+void console_init(void)
+{
+    uart = ioport_issue(COM1, COM1_LAST);
+}
+
+static void print_line(struct process *p)
+{
+    if (nprocesses > 1) {
+        printf("%s: %.*s\n", p->uk->name, (int)p->console_len, p->console_line);
+    } else {
+        printf("%.*s\n", (int)p->console_len, p->console_line);
+    }
+    p->console_len = 0;
+}
+
+void console_flush(struct process *p)
+{
+    if (p->console_len) {
+        print_line(p);
+    }
+}
+
+void console_write(struct process *p, const char *bytes, seL4_Word n)
+{
+    for (seL4_Word i = 0; i < n; i++) {
+        char c = bytes[i];
+        if (c == '\n') {
+            print_line(p);
+        } else if (c != '\r') {
+            if (p->console_len == CONSOLE_LINE_MAX) {
+                print_line(p); /* too long: split it */
+            }
+            p->console_line[p->console_len++] = c;
+        }
+    }
+}
+
+seL4_Word console_read(char *buf, seL4_Word max)
+{
+    seL4_Word n = 0;
+    while (n < max && (ioport_in(uart, COM1 + UART_LSR, 1) & LSR_DATA_READY)) {
+        buf[n++] = (char)ioport_in(uart, COM1 + UART_DATA, 1);
+    }
+    return n;
+}

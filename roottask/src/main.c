@@ -1,0 +1,74 @@
+/*
+ * The root task: reads the system description linked into it, checks everything and
+ * reserves every resource for every unikernel before starting any, then serves them until
+ * all have ended and ends QEMU with status 0 iff every unikernel exited 0.
+ */
+#include "roottask.h"
+
+static struct sysdesc desc;
+
+void say(const char *fmt, ...)
+{
+    char line[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    printf("roottask: %s\n", line);
+}
+
+void fatal(const char *fmt, ...)
+{
+    char line[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    printf("roottask: fatal: %s\n", line);
+    runtime_exit_qemu(1);
+}
+
+static int stop_boot(void)
+{
+    say("boot stopped: no unikernel was started");
+    return 1;
+}
+
+int main(void)
+{
+    const seL4_BootInfo *bi = runtime_bootinfo();
+    alloc_init(bi);
+    cspace_init(bi);
+    devmem_init(bi);
+    if (archive_load_system(&desc) < 0) {
+        return stop_boot();
+    }
+    system_desc = &desc;
+    say("system %s: %u unikernel%s, %lu MiB of memory free", desc.file, desc.count,
+        desc.count == 1 ? "" : "s", alloc_free_bytes() >> 20);
+
+    clock_init(bi);
+    acpi_init(bi);
+    console_init();
+    service_init();
+    timer_init();
+
+    nprocesses = desc.count;
+    for (unsigned i = 0; i < nprocesses; i++) {
+        processes[i].index = i;
+        processes[i].uk = &desc.uk[i];
+        if (process_plan(&processes[i]) < 0) {
+            return stop_boot();
+        }
+    }
+    for (unsigned i = 0; i < nprocesses; i++) {
+        struct process *p = &processes[i];
+        if (process_start(p) < 0) {
+            /* Everything was reserved by the plan, so this is a root-task bug. */
+            fatal("%s could not be started", p->uk->name);
+        }
+        say("started %s: image %s, %lu MiB, priority %u", p->uk->name, p->uk->image,
+            (seL4_Word)(p->uk->memory >> 20), p->uk->priority);
+    }
+    return service_loop();
+}

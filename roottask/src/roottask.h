@@ -1,0 +1,317 @@
+/*
+ * Internal interfaces of the root task, one section per source file. See roottask/README.md
+ * for the overall design.
+ */
+#pragma once
+
+#include <runtime.h>
+#include <unikernel.h>
+#include "../shared/cpio.h"
+#include "../shared/elfcheck.h"
+#include "../shared/sysdesc.h"
+
+#define PAGE_BITS      12
+#define PAGE_SIZE      (1ul << PAGE_BITS)
+#define ROUND_UP(x, a) (((x) + (a)-1) & ~((seL4_Word)(a)-1))
+
+/* Prints "roottask: " and the message (a whole line). */
+void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Reports a root-task bug or an impossible kernel answer and ends QEMU with status 1. */
+void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* --- cspace.c: the root task's CSpace ------------------------------------------------------ */
+
+/*
+ * At start-up the root task moves to a two-level CSpace: the boot CNode stays reachable
+ * under its old cptrs and a large CNode adds slots for everything the root task creates.
+ * Every slot then has a cptr, and CNode operations name any slot as (CSPACE_ROOT, cptr, 64).
+ */
+void cspace_init(const seL4_BootInfo *bi);
+extern seL4_CPtr CSPACE_ROOT;
+/* One slot that stays the root task's for good. */
+seL4_CPtr slot_alloc(void);
+
+/* A run of slots for one process's objects, handed out in order and rewound on restart. */
+struct slot_range {
+    seL4_CPtr base;
+    seL4_Word count, used;
+};
+int slot_range_reserve(struct slot_range *r, seL4_Word count);
+seL4_CPtr slot_range_take(struct slot_range *r);
+
+seL4_Error cspace_retype(seL4_CPtr untyped, seL4_Word type, seL4_Word size_bits, seL4_CPtr dest,
+                         seL4_Word count);
+seL4_Error cspace_copy(seL4_CPtr dest, seL4_CPtr src, seL4_CapRights_t rights);
+seL4_Error cspace_mint(seL4_CPtr dest, seL4_CPtr src, seL4_CapRights_t rights, seL4_Word badge);
+seL4_Error cspace_delete(seL4_CPtr slot);
+seL4_Error cspace_revoke(seL4_CPtr slot);
+
+/* --- alloc.c: untyped memory ------------------------------------------------------------------ */
+
+/* One untyped and how much of it is used, mirroring the kernel's watermark. */
+struct ut {
+    seL4_CPtr cap;
+    seL4_Word paddr;
+    seL4_Word size_bits;
+    seL4_Word used;
+};
+
+void alloc_init(const seL4_BootInfo *bi);
+/* A root-task object from the bootinfo RAM untypeds into slot dest. */
+int alloc_object(seL4_Word type, seL4_Word obj_bits, seL4_CPtr dest);
+/* Bytes of RAM untyped still unallocated. */
+seL4_Word alloc_free_bytes(void);
+
+/*
+ * A pool: power-of-two untyped chunks taken from the bootinfo RAM untypeds for one purpose
+ * (one process's kernel objects, or its memory grant). Revoking the chunks deletes every
+ * object made from them, so a process's memory comes back whole.
+ */
+#define POOL_MAX_CHUNKS UK_MAX_UNTYPED
+struct pool {
+    unsigned n;
+    struct ut chunk[POOL_MAX_CHUNKS];
+};
+/* Reserves at least bytes (a multiple of 4 KiB) in chunks no larger than 2^max_bits. */
+int pool_reserve(struct pool *p, seL4_Word bytes, seL4_Word max_bits);
+int pool_retype(struct pool *p, seL4_Word type, seL4_Word obj_bits, seL4_CPtr dest);
+/* Revokes every chunk: all objects made from the pool are gone and it is empty again. */
+void pool_reset(struct pool *p);
+seL4_Word object_bits(seL4_Word type, seL4_Word size_bits);
+
+/* Where new objects come from: a process's pool and slot range, or (pool 0) the root task's. */
+struct objsrc {
+    struct pool *pool;
+    struct slot_range *slots;
+};
+/* Makes one object and returns its slot, or 0 after printing why. */
+seL4_CPtr object_new(const struct objsrc *src, seL4_Word type, seL4_Word size_bits);
+
+/* --- vspace.c: address spaces ------------------------------------------------------------ */
+
+#define VSPACE_MAX_TABLES 256
+
+struct vspace {
+    seL4_CPtr pml4;
+    struct objsrc src;
+    unsigned ntables;
+    struct {
+        seL4_Word level_shift; /* 39 PDPT, 30 page directory, 21 page table */
+        seL4_Word prefix;      /* vaddr >> level_shift */
+    } tables[VSPACE_MAX_TABLES];
+};
+
+/* An address range [start, end), for counting the paging structures a layout needs. */
+struct vrange {
+    seL4_Word start, end;
+};
+
+/* Maps a 4 KiB frame, making the paging structures on the way. */
+int vspace_map(struct vspace *vs, seL4_CPtr frame, seL4_Word vaddr, seL4_CapRights_t rights,
+               seL4_X86_VMAttributes attr);
+/* Paging structures needed for ranges sorted by start and not overlapping. */
+seL4_Word vspace_tables_needed(const struct vrange *ranges, unsigned n);
+/* Assigns a new PML4 to an ASID pool, making a pool when all are full. */
+int asid_assign(seL4_CPtr pml4);
+
+/* A window in the root task's own address space to fill or read frames. */
+#define SCRATCH_PAGES 64
+void *scratch_map(seL4_CPtr frame, unsigned page, int writable, seL4_X86_VMAttributes attr);
+void scratch_unmap(seL4_CPtr frame);
+
+/* --- archive.c: the system archive linked into the root task ---------------------------- */
+
+/* Finds and parses the description; returns 0, or -1 after printing the problem. */
+int archive_load_system(struct sysdesc *desc);
+/* The image a unikernel names; returns 0, or -1 after printing the problem with file:line. */
+int archive_find_image(const struct sysdesc *desc, const struct sysdesc_unikernel *uk,
+                       const void **data, size_t *size);
+
+/* --- process.c: one unikernel process ------------------------------------------------------- */
+
+enum process_state {
+    PROC_PLANNED,
+    PROC_RUNNING,
+    PROC_EXITED,  /* exit_status is valid */
+    PROC_FAULTED, /* fault describes it */
+};
+
+#define CONSOLE_LINE_MAX 256
+
+struct process {
+    unsigned index;
+    const struct sysdesc_unikernel *uk;
+    const void *image;
+    size_t image_size;
+    struct elf_image elf;
+
+    /* Planned before anything starts; kept across restarts. */
+    struct pool objects;
+    struct pool memory;
+    struct slot_range slots;
+    seL4_Word init_bytes;
+
+    /* The running instance. */
+    struct vspace vspace;
+    seL4_CPtr cnode, tcb, notification, timer_signal;
+    seL4_Word free_slot; /* next unused slot of its CNode while it is built */
+    seL4_Word grant_slot_end;
+
+    enum process_state state;
+    int exit_status;
+    unsigned restarts;
+    char fault[96];
+
+    unsigned console_len;
+    char console_line[CONSOLE_LINE_MAX];
+
+    uint64_t timer_deadline; /* TSC; 0 = none */
+};
+
+extern struct process processes[SYSDESC_MAX_UNIKERNELS];
+extern unsigned nprocesses;
+extern const struct sysdesc *system_desc;
+
+/* Checks an image and reserves everything the process needs; -1 after printing why. */
+int process_plan(struct process *p);
+/* Builds the process from its plan and starts it; -1 after printing why. */
+int process_start(struct process *p);
+/* Stops the process and returns everything it had to the plan. */
+void process_teardown(struct process *p);
+
+/* --- elf_load.c ---------------------------------------------------------------------------------
+ */
+
+/* Pages the image occupies (a page shared by two segments counts once). */
+seL4_Word elf_pages(const struct elf_image *elf);
+int elf_load(struct process *p);
+
+/* --- initdata.c
+ * ----------------------------------------------------------------------------------- */
+
+/* Bytes of init data a process will need (for planning). */
+seL4_Word initdata_size(const struct process *p);
+/* Fills the fields that come from the description and the machine. */
+void initdata_begin(const struct process *p, struct uk_init *ui);
+/* Appends argv/env after the struct (the buffer holds initdata_size bytes); returns the size. */
+seL4_Word initdata_finish(const struct process *p, struct uk_init *ui);
+
+/* --- console.c ---------------------------------------------------------------------------------
+ */
+
+void console_write(struct process *p, const char *bytes, seL4_Word n);
+void console_flush(struct process *p);
+/* Bytes waiting on the system console, at most max; never blocks. */
+seL4_Word console_read(char *buf, seL4_Word max);
+void console_init(void);
+
+/* --- service.c: requests on the service endpoint ---------------------------------------------- */
+
+#define BADGE_SERVICE    (1ul << 32)
+#define BADGE_FAULT      (2ul << 32)
+#define BADGE_KIND_MASK  (0xfful << 32)
+#define BADGE_INDEX_MASK 0xfffful
+/* Bit of the root task's own notification: the timer interrupt. */
+#define BADGE_TIMER_IRQ (1ul << 63)
+
+extern seL4_CPtr service_endpoint;
+void service_init(void);
+/* Runs until every process has ended for good; returns the system's exit status. */
+int service_loop(void);
+
+/* --- lifecycle.c ---------------------------------------------------------------------------- */
+
+/* The process ended (exit or fault already recorded): tear down, restart or finish. */
+void lifecycle_ended(struct process *p);
+/* A fault message from the process's thread (label and MRs as received). */
+void lifecycle_fault(struct process *p, seL4_Word label, const seL4_Word *mr, seL4_Word len);
+int lifecycle_all_done(void);
+/* Prints the summary line; returns 0 iff every process exited 0. */
+int lifecycle_summary(void);
+
+/* --- ioport.c: the root task's own I/O ports ------------------------------------------------- */
+
+seL4_CPtr ioport_issue(seL4_Word first, seL4_Word last);
+uint32_t ioport_in(seL4_CPtr cap, uint16_t port, unsigned width);
+void ioport_out(seL4_CPtr cap, uint16_t port, unsigned width, uint32_t value);
+
+/* --- clock.c: TSC frequency and wall-clock time at boot --------------------------------------- */
+
+struct boot_clock {
+    seL4_Word tsc_hz;
+    seL4_Word epoch_seconds; /* UTC, from the CMOS RTC */
+    seL4_Word tsc;           /* TSC when epoch_seconds was read */
+};
+extern struct boot_clock boot_clock;
+void clock_init(const seL4_BootInfo *bi);
+
+/* --- timer.c: the shared timer --------------------------------------------------------------- */
+
+void timer_init(void);
+/* Sets (deadline != 0) or cancels the process's TSC deadline; returns a reply label. */
+seL4_Word timer_set(struct process *p, uint64_t deadline);
+void timer_cancel(struct process *p);
+void timer_interrupt(void);
+/* Signals every passed deadline and re-arms the hardware for the earliest one left. */
+void timer_check(void);
+seL4_CPtr service_notification(void);
+
+/* --- irq.c: interrupts ---------------------------------------------------------------------------
+ */
+
+struct irq_route {
+    seL4_Word ioapic, pin;
+    seL4_Word level;    /* 1: level-triggered */
+    seL4_Word polarity; /* 1: active-low */
+};
+int irq_route_isa(unsigned isa_irq, struct irq_route *r);
+int irq_route_pci(unsigned line, struct irq_route *r);
+/* New handler caps (root task slots) with a fresh vector each; 0 after printing why. */
+seL4_CPtr irq_claim_ioapic(const struct irq_route *r, seL4_Word *vector);
+seL4_CPtr irq_claim_msi(unsigned bus, unsigned dev, unsigned fn, seL4_Word *vector);
+/* Binds handler to notification through badged (an empty slot) and acknowledges it. */
+int irq_bind(seL4_CPtr handler, seL4_CPtr notification, seL4_Word badge, seL4_CPtr badged);
+/* An ISA interrupt for the root task itself, bound to notification with badge. */
+seL4_CPtr irq_claim_isa(unsigned isa_irq, seL4_CPtr notification, seL4_Word badge);
+
+/* --- acpi.c: the MADT
+ * ----------------------------------------------------------------------------- */
+
+void acpi_init(const seL4_BootInfo *bi);
+/* Applies the MADT's interrupt source override for an ISA line and finds its IOAPIC input. */
+int acpi_isa_override(unsigned isa_irq, struct irq_route *r);
+
+/* --- devmem.c: device memory ---------------------------------------------------------------------
+ */
+
+void devmem_init(const seL4_BootInfo *bi);
+/*
+ * Claims the naturally aligned [paddr, paddr + 2^bits) of device memory (bits >= 12) and
+ * returns an untyped covering exactly it, or 0 with the reason in *problem.
+ */
+seL4_CPtr devmem_claim(seL4_Word paddr, seL4_Word bits, const char **problem);
+/* Deletes every frame made from a claimed piece; the piece can be claimed again. */
+void devmem_release(seL4_CPtr piece);
+/* Copies len bytes of device memory (e.g. ACPI tables) at paddr into buf. */
+int devmem_read(seL4_Word paddr, void *buf, seL4_Word len);
+
+/* --- devices.c: what a process is granted from the description ----------------------------------
+ */
+
+/* Finds and claims the process's devices (PCI, I/O ports, IRQs); -1 after printing why. */
+int devices_plan(struct process *p);
+/* Device frames the process maps (for planning its address space). */
+seL4_Word devices_frame_count(const struct process *p);
+/* Maps and hands over the claimed devices and lists them in the init data. */
+int devices_grant(struct process *p, struct uk_init *ui);
+/* Quiesces the devices (no more DMA or interrupts into freed memory) and takes them back. */
+void devices_teardown(struct process *p);
+/* Copies a root-task cap into the process's next free slot; returns the slot or 0. */
+seL4_Word process_grant(struct process *p, seL4_CPtr src, seL4_CapRights_t rights);
+
+/* --- pci.c
+ * ------------------------------------------------------------------------------------------ */
+
+/* A mediated configuration access (UK_SVC_PCI_CONF_READ/WRITE); returns a reply label. */
+seL4_Word pci_service(struct process *p, int write, const seL4_Word *mr, seL4_Word len,
+                      seL4_Word *value);

@@ -1,0 +1,63 @@
+/*
+ * tools/bake: builds unikernel ELFs (link) and bootable system images (image). The role
+ * rumprun-bake played for Rumprun, for the root task in roottask/.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* --- util.c: messages, files, running programs -------------------------------------------- */
+
+extern int bake_verbose;
+
+void bake_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Reads a whole file; returns 0 and sets *data (malloc'd) and *size, or -1 with errno. */
+int read_file(const char *path, void **data, size_t *size);
+/* Writes a whole file (replacing it); returns 0 or -1 after printing why. */
+int write_file(const char *path, const void *data, size_t size);
+int file_exists(const char *path);
+/* Runs argv[0] (searched in PATH) and waits; returns 0 if it exited 0, else -1 (printed). */
+int run_program(char *const argv[]);
+/* A growable argv for run_program. */
+struct command {
+    char **argv;
+    size_t count, capacity;
+};
+void command_add(struct command *c, const char *arg);
+void command_free(struct command *c);
+/* Joins directory and name into a new string ("name" alone if name is absolute). */
+char *path_join(const char *dir, const char *name);
+const char *base_name(const char *path);
+
+/* --- The common user-program link line ---------------------------------------------------- */
+
+/* Adds "LD -static -nostdlib ... -T SCRIPT -o OUT" to c. */
+void add_link_prefix(struct command *c, const char *ld, const char *script, const char *out);
+
+/* --- Modes ----------------------------------------------------------------------------------- */
+
+int bake_link(int argc, char **argv);
+int bake_image(int argc, char **argv);
+int bake_check(int argc, char **argv);
+
+/* --- Writers ------------------------------------------------------------------------------ */
+
+/* A growable byte buffer. */
+struct buffer {
+    unsigned char *data;
+    size_t size, capacity;
+};
+void buffer_append(struct buffer *b, const void *data, size_t size);
+void buffer_pad(struct buffer *b, size_t align);
+
+/* Appends one newc entry (regular file, mode 0444) / the trailer to an archive. */
+void cpio_write_entry(struct buffer *archive, const char *name, const void *data, size_t size);
+void cpio_write_trailer(struct buffer *archive);
+
+/*
+ * An ELF64 x86_64 relocatable object holding data in a read-only section with two global
+ * symbols, start_symbol at its first byte and end_symbol just past its last.
+ */
+void elf_object_write(struct buffer *out, const char *section, const void *data, size_t size,
+                      const char *start_symbol, const char *end_symbol);

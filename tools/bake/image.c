@@ -1,0 +1,390 @@
+/*
+ * bake image / bake check: a system description and the unikernel ELFs it names, checked
+ * as the root task will check them, become a CPIO archive that is linked into the root task.
+ *
+ * Archive layout (read by roottask/src/archive.c):
+ *   system/NAME     the description, NAME being its file name (used in boot-time messages)
+ *   image/IMAGE     each distinct image named by an "image = IMAGE" line, as written there
+ */
+#include "bake.h"
+#include "../../roottask/shared/elfcheck.h"
+#include "../../roottask/shared/sysdesc.h"
+#include <unikernel.h>
+
+#include <elf.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define ARCHIVE_SECTION ".rodata.sysarchive"
+#define ARCHIVE_START   "roottask_archive_start"
+#define ARCHIVE_END     "roottask_archive_end"
+
+/*
+ * Upstream seL4 gives the root task one cap slot per 4 KiB page of its image in a root CNode
+ * of 2^12 slots, shared with the untypeds and the boot-time caps, so the image must stay well
+ * below 16 MiB.
+ */
+#define ROOTTASK_MAX_PAGES 3400
+
+#define MAX_IMAGE_DIRS 8
+
+struct image_options {
+    const char *out, *roottask, *script, *kernel, *ld;
+    const char *image_dirs[MAX_IMAGE_DIRS];
+    int nimage_dirs, strip, unchecked;
+};
+
+static struct sysdesc desc; /* large: keep it off the stack */
+
+static char *directory_of(const char *path)
+{
+    char *dir = strdup(path);
+    char *slash = strrchr(dir, '/');
+    if (slash) {
+        *slash = 0;
+    } else {
+        dir[0] = 0;
+    }
+    return dir;
+}
+
+/* The path of an image: the first of the --images directories, then the description's. */
+static char *find_image(const struct image_options *o, const char *desc_path, const char *image)
+{
+    for (int i = 0; i < o->nimage_dirs; i++) {
+        char *path = path_join(o->image_dirs[i], image);
+        if (file_exists(path)) {
+            return path;
+        }
+        free(path);
+    }
+    char *dir = directory_of(desc_path);
+    char *path = path_join(dir, image);
+    free(dir);
+    if (file_exists(path)) {
+        return path;
+    }
+    free(path);
+    return 0;
+}
+
+/*
+ * Drops what loading does not need (section headers, symbols, debug information): the file
+ * ends after the last byte of the program headers and of the loadable segments.
+ */
+static size_t strip_elf(unsigned char *data, size_t size)
+{
+    Elf64_Ehdr eh;
+    memcpy(&eh, data, sizeof(eh));
+    size_t end = eh.e_phoff + (size_t)eh.e_phnum * sizeof(Elf64_Phdr);
+    for (unsigned i = 0; i < eh.e_phnum; i++) {
+        Elf64_Phdr ph;
+        memcpy(&ph, data + eh.e_phoff + i * sizeof(ph), sizeof(ph));
+        if (ph.p_type == PT_LOAD && ph.p_offset + ph.p_filesz > end) {
+            end = ph.p_offset + ph.p_filesz;
+        }
+    }
+    eh.e_shoff = 0;
+    eh.e_shnum = 0;
+    eh.e_shstrndx = 0;
+    memcpy(data, &eh, sizeof(eh));
+    return end < size ? end : size;
+}
+
+static int already_added(unsigned index, const char *image)
+{
+    for (unsigned i = 0; i < index; i++) {
+        if (!strcmp(desc.uk[i].image, image)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Checks each distinct image and appends it to the archive (if one is given). */
+static int add_images(const struct image_options *o, const char *desc_path, struct buffer *archive)
+{
+    char err[SYSDESC_ERROR_MAX], problem[200];
+    for (unsigned i = 0; i < desc.count; i++) {
+        const struct sysdesc_unikernel *uk = &desc.uk[i];
+        if (already_added(i, uk->image)) {
+            continue;
+        }
+        char *path = find_image(o, desc_path, uk->image);
+        if (!path) {
+            sysdesc_error(&desc, uk->image_line, err, sizeof(err), "image '%s': no such file",
+                          uk->image);
+            fprintf(stderr, "%s\n", err);
+            return -1;
+        }
+        void *data;
+        size_t size;
+        struct elf_image elf;
+        if (read_file(path, &data, &size) < 0) {
+            sysdesc_error(&desc, uk->image_line, err, sizeof(err), "image '%s': %s", path,
+                          strerror(errno));
+            fprintf(stderr, "%s\n", err);
+            free(path);
+            return -1;
+        }
+        if (!o->unchecked && elf_check(data, size, UK_IMAGE_VADDR_MIN, UK_IMAGE_VADDR_MAX, &elf,
+                                       problem, sizeof(problem)) < 0) {
+            sysdesc_error(&desc, uk->image_line, err, sizeof(err), "image '%s': %s", path, problem);
+            fprintf(stderr, "%s\n", err);
+            free(data);
+            free(path);
+            return -1;
+        }
+        if (o->strip && !o->unchecked) {
+            size = strip_elf(data, size);
+        }
+        if (archive) {
+            char name[SYSDESC_PATH_MAX + 8];
+            snprintf(name, sizeof(name), "image/%s", uk->image);
+            cpio_write_entry(archive, name, data, size);
+        }
+        free(data);
+        free(path);
+    }
+    return 0;
+}
+
+/* Reads and checks the description and its images; fills the archive if one is given. */
+static int load_system(const struct image_options *o, const char *path, struct buffer *archive)
+{
+    void *text;
+    size_t size;
+    char err[SYSDESC_ERROR_MAX];
+    if (read_file(path, &text, &size) < 0) {
+        bake_error("%s: %s", path, strerror(errno));
+        return -1;
+    }
+    int parsed = sysdesc_parse(&desc, path, text, size, err, sizeof(err));
+    if (parsed < 0 && !o->unchecked) {
+        fprintf(stderr, "%s\n", err);
+        free(text);
+        return -1;
+    }
+    if (archive) {
+        char name[SYSDESC_PATH_MAX + 8];
+        snprintf(name, sizeof(name), "system/%s", base_name(path));
+        cpio_write_entry(archive, name, text, size);
+    }
+    free(text);
+    /* An unchecked description that does not even parse goes in alone: the root task must
+     * reject it before it needs any image. */
+    if (parsed < 0) {
+        return 0;
+    }
+    return add_images(o, path, archive);
+}
+
+static int make_directories(const char *path)
+{
+    char *p = strdup(path);
+    for (char *c = p + 1; *c; c++) {
+        if (*c == '/') {
+            *c = 0;
+            mkdir(p, 0777);
+            *c = '/';
+        }
+    }
+    int r = mkdir(p, 0777);
+    free(p);
+    if (r < 0 && errno != EEXIST) {
+        bake_error("%s: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Pages the kernel must map for the root task: one per 4 KiB of each loadable segment. */
+static int check_roottask_size(const char *path)
+{
+    void *data;
+    size_t size;
+    char err[200];
+    struct elf_image elf;
+    if (read_file(path, &data, &size) < 0) {
+        bake_error("%s: %s", path, strerror(errno));
+        return -1;
+    }
+    int r = elf_check(data, size, 0, 1ull << 47, &elf, err, sizeof(err));
+    free(data);
+    if (r < 0) {
+        bake_error("%s: the linked root task is not loadable: %s", path, err);
+        return -1;
+    }
+    uint64_t pages = 0, last_page = ~0ull;
+    for (unsigned i = 0; i < elf.nsegments; i++) {
+        uint64_t first = elf.segments[i].vaddr >> 12;
+        uint64_t end = (elf.segments[i].vaddr + elf.segments[i].memsz + 4095) >> 12;
+        pages += end - first - (first == last_page);
+        last_page = end - 1;
+    }
+    if (pages > ROOTTASK_MAX_PAGES) {
+        bake_error("%s: the root task image needs %llu pages of 4 KiB; upstream seL4 maps at most "
+                   "about %d (one root CNode slot each), so the unikernels must be smaller",
+                   path, (unsigned long long)pages, ROOTTASK_MAX_PAGES);
+        return -1;
+    }
+    return 0;
+}
+
+static int link_roottask(const struct image_options *o, const struct buffer *archive)
+{
+    struct buffer object = {0};
+    struct command c = {0};
+    char *archive_path = path_join(o->out, "archive.cpio");
+    char *object_path = path_join(o->out, "archive.o");
+    char *elf_path = path_join(o->out, "roottask.elf");
+    int status = -1;
+
+    elf_object_write(&object, ARCHIVE_SECTION, archive->data, archive->size, ARCHIVE_START,
+                     ARCHIVE_END);
+    if (write_file(archive_path, archive->data, archive->size) == 0 &&
+        write_file(object_path, object.data, object.size) == 0) {
+        add_link_prefix(&c, o->ld, o->script, elf_path);
+        command_add(&c, o->roottask);
+        command_add(&c, object_path);
+        if (run_program(c.argv) == 0 && check_roottask_size(elf_path) == 0) {
+            status = 0;
+        }
+    }
+    if (status < 0) {
+        remove(elf_path);
+    }
+    remove(object_path);
+    command_free(&c);
+    free(object.data);
+    free(archive_path);
+    free(object_path);
+    free(elf_path);
+    return status;
+}
+
+static int copy_kernel(const struct image_options *o)
+{
+    void *data;
+    size_t size;
+    if (read_file(o->kernel, &data, &size) < 0) {
+        bake_error("kernel %s: %s", o->kernel, strerror(errno));
+        return -1;
+    }
+    int r = -1;
+    if (size < 4 || memcmp(data, ELFMAG, SELFMAG)) {
+        bake_error("kernel %s: not an ELF file", o->kernel);
+    } else {
+        char *path = path_join(o->out, "kernel32.elf");
+        r = write_file(path, data, size);
+        free(path);
+    }
+    free(data);
+    return r;
+}
+
+static int parse_options(int argc, char **argv, struct image_options *o, int want_output)
+{
+    static const struct option options[] = {
+        {"roottask", required_argument, 0, 'R'},
+        {"linker-script", required_argument, 0, 'T'},
+        {"kernel", required_argument, 0, 'K'},
+        {"images", required_argument, 0, 'I'},
+        {"no-strip", no_argument, 0, 'S'},
+        {"unchecked", no_argument, 0, 'U'},
+        {"ld", required_argument, 0, 'L'},
+        {"verbose", no_argument, 0, 'v'},
+        {0, 0, 0, 0},
+    };
+    int opt;
+    memset(o, 0, sizeof(*o));
+    o->script = "runtime/user.ld";
+    o->ld = getenv("LD") ? getenv("LD") : "ld";
+    o->strip = 1;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "o:v", options, 0)) != -1) {
+        switch (opt) {
+        case 'o':
+            o->out = optarg;
+            break;
+        case 'R':
+            o->roottask = optarg;
+            break;
+        case 'T':
+            o->script = optarg;
+            break;
+        case 'K':
+            o->kernel = optarg;
+            break;
+        case 'I':
+            if (o->nimage_dirs == MAX_IMAGE_DIRS) {
+                bake_error("at most %d --images directories", MAX_IMAGE_DIRS);
+                return -1;
+            }
+            o->image_dirs[o->nimage_dirs++] = optarg;
+            break;
+        case 'S':
+            o->strip = 0;
+            break;
+        case 'U':
+            o->unchecked = 1;
+            break;
+        case 'L':
+            o->ld = optarg;
+            break;
+        case 'v':
+            bake_verbose = 1;
+            break;
+        default:
+            return -1;
+        }
+    }
+    if (optind != argc - 1) {
+        bake_error("expected exactly one system description (see bake --help)");
+        return -1;
+    }
+    if (want_output && (!o->out || !o->roottask)) {
+        bake_error("image needs -o OUTDIR and --roottask ROOTTASK.o (see bake --help)");
+        return -1;
+    }
+    return 0;
+}
+
+int bake_check(int argc, char **argv)
+{
+    struct image_options o;
+    if (parse_options(argc, argv, &o, 0) < 0) {
+        return 2;
+    }
+    return load_system(&o, argv[optind], 0) < 0 ? 1 : 0;
+}
+
+int bake_image(int argc, char **argv)
+{
+    struct image_options o;
+    if (parse_options(argc, argv, &o, 1) < 0) {
+        return 2;
+    }
+    const char *system = argv[optind];
+    if (!file_exists(o.roottask)) {
+        bake_error("root task %s not found (build it with make first)", o.roottask);
+        return 1;
+    }
+    struct buffer archive = {0};
+    int status = 1;
+    if (load_system(&o, system, &archive) == 0) {
+        cpio_write_trailer(&archive);
+        if (archive.size >= (1ull << 32)) {
+            bake_error("the archive is too large (%zu bytes)", archive.size);
+        } else if (make_directories(o.out) == 0 && link_roottask(&o, &archive) == 0 &&
+                   (!o.kernel || copy_kernel(&o) == 0)) {
+            status = 0;
+        }
+    }
+    free(archive.data);
+    return status;
+}
