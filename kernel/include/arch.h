@@ -1,0 +1,66 @@
+/*
+ * The x86_64 machine layer: CPU set-up, kernel address space, interrupt controllers,
+ * timer, serial line and FPU, as used by the rest of the kernel.
+ */
+#pragma once
+
+#include <types.h>
+#include <object.h>
+
+/* Segment selectors (GDT layout fixed by syscall/sysret: see cpu.c). */
+#define SEL_KERNEL_CS 0x08
+#define SEL_KERNEL_DS 0x10
+#define SEL_USER_DS   0x1b
+#define SEL_USER_CS   0x23
+#define SEL_TSS       0x28
+
+/* CPU features found at boot. */
+struct cpu_features {
+    bool nx, huge_pages, smep, smap, pge;
+};
+extern struct cpu_features cpu_features;
+
+void cpu_init(void);
+void cpu_set_kernel_entry_stack(user_context_t *ctx); /* TSS RSP0 + syscall frame pointer */
+
+/* Kernel address space. */
+void kvspace_init(paddr_t ram_end, const paddr_t *ram_ranges, int n_ranges);
+void *kvspace_map_device(paddr_t paddr); /* one uncached 4 KiB page in the kernel window */
+extern uint64_t kernel_pml4[512];
+paddr_t kernel_pml4_paddr(void);
+void kvspace_copy_kernel_entries(uint64_t *pml4);
+paddr_t kernel_image_end_paddr(void);
+
+/* Local APIC, PIT and TSC. */
+void lapic_init(void);
+void lapic_eoi(void);
+void timer_calibrate_and_start(void);
+extern uint64_t tsc_hz;
+
+/* IOAPIC (interrupt routing for legacy and PCI lines). */
+int ioapic_count(void);
+int ioapic_pins(int ioapic);
+void ioapic_add(paddr_t paddr, uint32_t gsi_base);
+void ioapic_init(void);
+void ioapic_route(int ioapic, int pin, int vector, bool level, bool active_low);
+void ioapic_mask(int ioapic, int pin, bool masked);
+void pic_disable(void);
+
+/* FPU: lazily switched between threads. */
+void fpu_init(void);
+void fpu_init_state(tcb_t *tcb);
+void fpu_thread_deleted(tcb_t *tcb);
+void fpu_prepare_return(tcb_t *tcb);
+void fpu_handle_unavailable(void);
+void fpu_save_current_owner(void);
+
+/* Entering user mode. */
+void restore_user_context(void) NORETURN;
+void return_via_sysret(user_context_t *ctx) NORETURN;
+void return_via_iret(user_context_t *ctx) NORETURN;
+void idle_loop(void) NORETURN;
+void syscall_entry(void);
+
+/* ACPI: the RSDP copy for bootinfo and the MADT for IOAPICs. */
+bool acpi_init(void);
+const void *acpi_rsdp_copy(void); /* 36 bytes, or 0 */

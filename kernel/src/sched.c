@@ -1,0 +1,250 @@
+/*
+ * Scheduler: fixed priorities 0..255, round robin within a priority. Runnable threads other
+ * than the current one sit in per-priority queues; a bitmap finds the highest non-empty
+ * queue. Decisions are deferred: operations record a scheduler action (resume the current
+ * thread, switch to a given thread, or choose anew) and sched_schedule() carries it out just
+ * before the kernel returns to user level.
+ */
+#include <kernel.h>
+#include <arch.h>
+#include <printk.h>
+
+#define ACTION_RESUME_CURRENT ((tcb_t *)0)
+#define ACTION_CHOOSE_NEW     ((tcb_t *)1)
+
+tcb_t *current_thread;
+tcb_t *idle_thread;
+tcb_t *scheduler_action;
+
+static struct {
+    tcb_t *head, *tail;
+} ready_queues[CONFIG_NUM_PRIORITIES];
+static uint64_t ready_bitmap[CONFIG_NUM_PRIORITIES / 64];
+static tcb_t idle_tcb ALIGNED(BIT(seL4_TCBBits));
+
+void sched_init(void)
+{
+    idle_thread = &idle_tcb;
+    idle_tcb.state = ThreadState_IdleThreadState;
+    memcpy(idle_tcb.name, "idle_thread", 12);
+    current_thread = idle_thread;
+    scheduler_action = ACTION_CHOOSE_NEW;
+}
+
+static int highest_ready_priority(void)
+{
+    for (int w = ARRAY_SIZE(ready_bitmap) - 1; w >= 0; w--) {
+        if (ready_bitmap[w]) {
+            return w * 64 + 63 - __builtin_clzl(ready_bitmap[w]);
+        }
+    }
+    return -1;
+}
+
+bool sched_is_queued(const tcb_t *t)
+{
+    return t->sched_queued;
+}
+
+static void queue_insert(tcb_t *t, bool at_head)
+{
+    if (t->sched_queued) {
+        return;
+    }
+    word_t p = t->priority;
+    if (!ready_queues[p].head) {
+        t->sched_next = t->sched_prev = 0;
+        ready_queues[p].head = ready_queues[p].tail = t;
+        ready_bitmap[p / 64] |= BIT(p % 64);
+    } else if (at_head) {
+        t->sched_prev = 0;
+        t->sched_next = ready_queues[p].head;
+        ready_queues[p].head->sched_prev = t;
+        ready_queues[p].head = t;
+    } else {
+        t->sched_next = 0;
+        t->sched_prev = ready_queues[p].tail;
+        ready_queues[p].tail->sched_next = t;
+        ready_queues[p].tail = t;
+    }
+    t->sched_queued = true;
+}
+
+/* Head of the queue: a thread that was interrupted keeps its turn. */
+void sched_enqueue_head(tcb_t *t)
+{
+    queue_insert(t, true);
+}
+
+/* Tail of the queue: a thread that used up its turn. */
+void sched_enqueue(tcb_t *t)
+{
+    queue_insert(t, false);
+}
+
+void sched_dequeue(tcb_t *t)
+{
+    if (!t->sched_queued) {
+        return;
+    }
+    word_t p = t->priority;
+    if (t->sched_prev) {
+        t->sched_prev->sched_next = t->sched_next;
+    } else {
+        ready_queues[p].head = t->sched_next;
+    }
+    if (t->sched_next) {
+        t->sched_next->sched_prev = t->sched_prev;
+    } else {
+        ready_queues[p].tail = t->sched_prev;
+    }
+    if (!ready_queues[p].head) {
+        ready_bitmap[p / 64] &= ~BIT(p % 64);
+    }
+    t->sched_next = t->sched_prev = 0;
+    t->sched_queued = false;
+}
+
+bool thread_is_runnable(const tcb_t *t)
+{
+    return t->state == ThreadState_Running || t->state == ThreadState_Restart;
+}
+
+bool thread_is_blocked(const tcb_t *t)
+{
+    switch (t->state) {
+    case ThreadState_BlockedOnReceive:
+    case ThreadState_BlockedOnSend:
+    case ThreadState_BlockedOnNotification:
+    case ThreadState_BlockedOnReply:
+        return true;
+    default:
+        return false;
+    }
+}
+
+void sched_reschedule_required(void)
+{
+    if (scheduler_action != ACTION_RESUME_CURRENT && scheduler_action != ACTION_CHOOSE_NEW) {
+        sched_enqueue_head(scheduler_action);
+    }
+    scheduler_action = ACTION_CHOOSE_NEW;
+}
+
+void thread_set_state(tcb_t *t, enum thread_state s)
+{
+    t->state = s;
+    if (t == current_thread && scheduler_action == ACTION_RESUME_CURRENT &&
+        !thread_is_runnable(t)) {
+        sched_reschedule_required();
+    }
+}
+
+void sched_possible_switch_to(tcb_t *t)
+{
+    if (scheduler_action != ACTION_RESUME_CURRENT) {
+        sched_reschedule_required();
+        sched_enqueue_head(t);
+    } else {
+        scheduler_action = t;
+    }
+}
+
+static void switch_to_thread(tcb_t *t)
+{
+    sched_dequeue(t);
+    accounting_switch(current_thread, t);
+    current_thread = t;
+}
+
+static void choose_new_thread(void)
+{
+    int p = highest_ready_priority();
+    if (p < 0) {
+        accounting_switch(current_thread, idle_thread);
+        current_thread = idle_thread;
+        return;
+    }
+    switch_to_thread(ready_queues[p].head);
+}
+
+void sched_schedule(void)
+{
+    if (scheduler_action == ACTION_RESUME_CURRENT) {
+        return;
+    }
+    tcb_t *cur = current_thread;
+    bool was_runnable = thread_is_runnable(cur);
+    if (was_runnable) {
+        sched_enqueue_head(cur);
+    }
+    if (scheduler_action == ACTION_CHOOSE_NEW) {
+        choose_new_thread();
+    } else {
+        tcb_t *candidate = scheduler_action;
+        bool fastfail = cur == idle_thread || candidate->priority < cur->priority;
+        if (fastfail && (int)candidate->priority < highest_ready_priority()) {
+            sched_enqueue_head(candidate);
+            choose_new_thread();
+        } else if (was_runnable && candidate->priority == cur->priority) {
+            /* Same priority: the current thread (queued at the head) keeps running. */
+            sched_enqueue(candidate);
+            choose_new_thread();
+        } else {
+            switch_to_thread(candidate);
+        }
+    }
+    scheduler_action = ACTION_RESUME_CURRENT;
+}
+
+void sched_yield(void)
+{
+    sched_dequeue(current_thread);
+    sched_enqueue(current_thread);
+    sched_reschedule_required();
+}
+
+void sched_timer_tick(void)
+{
+    tcb_t *cur = current_thread;
+    if (cur == idle_thread || !thread_is_runnable(cur)) {
+        return;
+    }
+    if (cur->time_slice > 1) {
+        cur->time_slice--;
+        return;
+    }
+    cur->time_slice = CONFIG_TIME_SLICE;
+    sched_enqueue(cur);
+    sched_reschedule_required();
+}
+
+void sched_set_priority(tcb_t *t, word_t prio)
+{
+    sched_dequeue(t);
+    t->priority = prio;
+    if (thread_is_runnable(t)) {
+        if (t == current_thread) {
+            sched_reschedule_required();
+        } else {
+            sched_possible_switch_to(t);
+        }
+    }
+}
+
+static const char *state_name(enum thread_state s)
+{
+    static const char *const names[] = {"inactive", "running", "restart", "blocked on recv",
+                                        "blocked on send", "blocked on reply",
+                                        "blocked on notification", "idle"};
+    return names[s];
+}
+
+void sched_dump(void)
+{
+    kprintf("%-24s %-24s %4s %s\n", "thread", "name", "prio", "state");
+    for (tcb_t *t = debug_threads; t; t = t->debug_next) {
+        kprintf("%p %-24s %4lu %s%s\n", (void *)t, t->name, t->priority, state_name(t->state),
+                t == current_thread ? " (current)" : "");
+    }
+}
