@@ -152,14 +152,76 @@ static int collect(void)
     return n;
 }
 
-static int run_one(const struct ktest *t)
+static volatile int thread_result;
+
+/* Body of the test thread: runs one test, then tells the supervisor. */
+static void test_thread_main(void *arg)
 {
-    message[0] = 0;
-    helper_failed = 0;
+    const struct ktest *t = arg;
+    seL4_SetIPCBuffer((seL4_IPCBuffer *)TEST_IPC_VADDR);
     int result = ktest_setjmp(jump_buf);
     if (result == 0) {
         t->fn();
         result = RESULT_PASS;
+    }
+    thread_result = result;
+    seL4_Send(env.done_cap, seL4_MessageInfo_new(0, 0, 0, 0));
+    for (;;) {
+        seL4_TCB_Suspend(env.self_tcb);
+    }
+}
+
+/* A fault message from the test thread, in words. */
+static void describe_fault(seL4_Word label)
+{
+    seL4_Word ip = seL4_GetMR(0);
+    switch (label) {
+    case seL4_Fault_CapFault:
+        snprintf(message, sizeof(message),
+                 "test thread cap fault at ip 0x%lx: cptr 0x%lx, %s phase, lookup failure %lu", ip,
+                 seL4_GetMR(seL4_CapFault_Addr),
+                 seL4_GetMR(seL4_CapFault_InRecvPhase) ? "receive" : "send",
+                 seL4_GetMR(seL4_CapFault_LookupFailureType));
+        break;
+    case seL4_Fault_UnknownSyscall:
+        snprintf(message, sizeof(message), "test thread made unknown syscall %ld at ip 0x%lx",
+                 (long)seL4_GetMR(seL4_UnknownSyscall_Syscall),
+                 seL4_GetMR(seL4_UnknownSyscall_FaultIP));
+        break;
+    case seL4_Fault_UserException:
+        snprintf(message, sizeof(message), "test thread exception %lu (code %lu) at ip 0x%lx",
+                 seL4_GetMR(seL4_UserException_Number), seL4_GetMR(seL4_UserException_Code), ip);
+        break;
+    case seL4_Fault_VMFault:
+        snprintf(message, sizeof(message),
+                 "test thread VM fault at ip 0x%lx: address 0x%lx, %s, FSR 0x%lx", ip,
+                 seL4_GetMR(seL4_VMFault_Addr),
+                 seL4_GetMR(seL4_VMFault_PrefetchFault) ? "instruction fetch" : "data",
+                 seL4_GetMR(seL4_VMFault_FSR));
+        break;
+    default:
+        snprintf(message, sizeof(message), "test thread fault, label %lu, MR0 0x%lx", label, ip);
+        break;
+    }
+}
+
+static int run_one(const struct ktest *t)
+{
+    message[0] = 0;
+    helper_failed = 0;
+    thread_result = RESULT_FAIL;
+    support_start_test_thread(test_thread_main, (void *)t);
+    /* Wait for the end of the test, or a fault of the test thread. */
+    seL4_Word badge = 0;
+    seL4_MessageInfo_t info;
+    do {
+        info = seL4_Recv(env.supervisor_ep, &badge);
+    } while (badge != SUPERVISOR_BADGE);
+    seL4_Word label = seL4_MessageInfo_get_label(info);
+    int result = thread_result;
+    if (label != 0) {
+        result = RESULT_FAIL;
+        describe_fault(label);
     }
     if (result == RESULT_PASS && helper_failed) {
         result = RESULT_FAIL;

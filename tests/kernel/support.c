@@ -16,7 +16,15 @@ static char helper_tls[MAX_HELPERS][512] __attribute__((aligned(64)));
 static seL4_CPtr deferred[MAX_DEFERRED];
 static int n_deferred;
 
-static uintptr_t root_tls_base;
+static char test_stack[65536] __attribute__((aligned(16)));
+static char test_tls[512] __attribute__((aligned(64)));
+
+/* Failures in the supervisor's own set-up cannot be reported as a test: stop the suite. */
+static void fatal(const char *what, seL4_Error err)
+{
+    printf("kernel test suite: fatal: %s: %s\n", what, ktest_error_name(err));
+    runtime_exit_qemu(2);
+}
 
 void support_init(void)
 {
@@ -26,13 +34,27 @@ void support_init(void)
     if (env.tsc_mhz == 0) {
         env.tsc_mhz = 1000;
     }
-    __asm__ volatile("movq %%fs:0, %0" : "=r"(root_tls_base));
-    /* The runtime keeps the last empty slot for runtime_exit_qemu. */
+    /* The runtime keeps the last empty slot for runtime_exit_qemu; the first is ours. */
     env.free_slot_end = bi->empty.end - 1;
-    rt_alloc_init(&env.test, ROOT_CNODE, bi->empty.start, env.free_slot_end);
-    for (seL4_Word i = 0; i < bi->untyped.end - bi->untyped.start; i++) {
+    seL4_CPtr persistent_slot = bi->empty.start;
+    rt_alloc_init(&env.test, ROOT_CNODE, bi->empty.start + 1, env.free_slot_end);
+    /* The smallest RAM untyped holds the objects that live for the whole run. */
+    seL4_Word n = bi->untyped.end - bi->untyped.start;
+    seL4_CPtr persistent_ut = 0;
+    unsigned persistent_bits = 64;
+    for (seL4_Word i = 0; i < n; i++) {
+        const seL4_UntypedDesc *d = &bi->untypedList[i];
+        if (!d->isDevice && d->sizeBits >= seL4_EndpointBits && d->sizeBits < persistent_bits) {
+            persistent_ut = bi->untyped.start + i;
+            persistent_bits = d->sizeBits;
+        }
+    }
+    for (seL4_Word i = 0; i < n; i++) {
         const seL4_UntypedDesc *d = &bi->untypedList[i];
         seL4_CPtr cap = bi->untyped.start + i;
+        if (cap == persistent_ut) {
+            continue;
+        }
         if (!d->isDevice && d->sizeBits == seL4_HugePageBits && !env.huge_ut) {
             /* Kept aside: clearing 1 GiB on every reuse would be slow. */
             env.huge_ut = cap;
@@ -41,7 +63,55 @@ void support_init(void)
         }
         rt_alloc_add_untyped(&env.test, cap, d->paddr, d->sizeBits, d->isDevice);
     }
-    seL4_TCB_SetPriority(ROOT_TCB, ROOT_TCB, ROOT_PRIO);
+    seL4_Error err = seL4_Untyped_Retype(persistent_ut, seL4_EndpointObject, 0, ROOT_CNODE, 0, 0,
+                                         persistent_slot, 1);
+    if (err != seL4_NoError) {
+        fatal("creating the supervisor endpoint", err);
+    }
+    env.supervisor_ep = persistent_slot;
+}
+
+void support_start_test_thread(void (*entry)(void *), void *arg)
+{
+    seL4_CPtr tcb = 0, frame = 0;
+    seL4_Error err = rt_alloc_object(&env.test, seL4_TCBObject, 0, &tcb);
+    if (err == seL4_NoError) {
+        err = rt_alloc_object(&env.test, seL4_X86_4K, 0, &frame);
+    }
+    if (err == seL4_NoError) {
+        err = rt_map_frame(&env.test, ROOT_VS, frame, TEST_IPC_VADDR, seL4_ReadWrite, 0);
+    }
+    if (err != seL4_NoError) {
+        fatal("allocating the test thread", err);
+    }
+    seL4_CPtr done = rt_alloc_slot(&env.test);
+    err = seL4_CNode_Mint(ROOT_CNODE, done, WORD_BITS, ROOT_CNODE, env.supervisor_ep, WORD_BITS,
+                          seL4_AllRights, SUPERVISOR_BADGE);
+    if (err == seL4_NoError) {
+        err = seL4_TCB_Configure(tcb, done, ROOT_CNODE, 0, ROOT_VS, 0, TEST_IPC_VADDR, frame);
+    }
+    if (err == seL4_NoError) {
+        err = seL4_TCB_SetSchedParams(tcb, ROOT_TCB, seL4_MaxPrio, ROOT_PRIO);
+    }
+    if (err == seL4_NoError) {
+        err = seL4_TCB_SetTLSBase(tcb, runtime_tls_init(test_tls));
+    }
+    if (err != seL4_NoError) {
+        fatal("configuring the test thread", err);
+    }
+    seL4_DebugNameThread(tcb, "ktest");
+    env.self_tcb = tcb;
+    env.done_cap = done;
+    seL4_UserContext ctx;
+    memset(&ctx, 0, sizeof(ctx));
+    ctx.rip = (seL4_Word)entry;
+    ctx.rsp = (seL4_Word)(test_stack + sizeof(test_stack) - 8);
+    ctx.rflags = 0x202;
+    ctx.rdi = (seL4_Word)arg;
+    err = seL4_TCB_WriteRegisters(tcb, 1, 0, 10, &ctx);
+    if (err != seL4_NoError) {
+        fatal("starting the test thread", err);
+    }
 }
 
 void support_after_test(void)
@@ -52,9 +122,8 @@ void support_after_test(void)
     n_deferred = 0;
     rt_alloc_reset(&env.test);
     helpers_used = 0;
-    /* Undo what tests may have changed on the root thread itself. */
-    seL4_TCB_SetPriority(ROOT_TCB, ROOT_TCB, ROOT_PRIO);
-    seL4_SetTLSBase(root_tls_base);
+    env.self_tcb = 0;
+    env.done_cap = 0;
 }
 
 /* --- Allocation ------------------------------------------------------------------------ */

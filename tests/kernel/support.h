@@ -18,10 +18,16 @@
 #include <rt_alloc.h>
 #include "framework.h"
 
-/* Priority the root thread runs tests at; helpers default to it as well. */
+/*
+ * Priority tests run at (the test thread's priority; its MCP is 255). Helpers default to it.
+ * The root thread itself only supervises: it starts each test in a fresh thread and waits at
+ * priority 255 for the test's end or fault, so a test that faults fails instead of killing
+ * the suite.
+ */
 #define ROOT_PRIO 100
 
 /* Virtual layout of the root task beyond its image (all in the first 512 GiB). */
+#define TEST_IPC_VADDR   0x0f000000ul   /* the test thread's IPC buffer page */
 #define HELPER_IPC_VADDR 0x10000000ul   /* helper i's IPC buffer page: + i * 4 KiB */
 #define SCRATCH_VADDR    0x20000000ul   /* free for tests: 4 KiB / 2 MiB mappings (below 1 GiB) */
 #define SCRATCH_1G_VADDR 0x40000000ul   /* free for tests: a 1 GiB-aligned window */
@@ -37,11 +43,17 @@ struct env {
     seL4_CPtr huge_ut;    /* a RAM untyped of 2^30 bytes kept out of the pool, or 0 */
     seL4_Word huge_ut_paddr;
     seL4_Word free_slot_end; /* first slot the runtime keeps for itself */
+    seL4_CPtr supervisor_ep; /* the root waits here for test ends and test-thread faults */
+    seL4_CPtr self_tcb;      /* the running test's own thread */
+    seL4_CPtr done_cap;      /* badged supervisor_ep cap: the test thread's fault endpoint */
 };
 extern struct env env;
 
 void support_init(void);
+/* Starts a fresh test thread at entry(arg) (see ROOT_PRIO). */
+void support_start_test_thread(void (*entry)(void *), void *arg);
 void support_after_test(void);
+#define SUPERVISOR_BADGE 0x7e57
 
 /* --- Allocation (failures end the test) ------------------------------------------------ */
 seL4_CPtr alloc_slot(void);
@@ -56,7 +68,8 @@ void defer_revoke(seL4_CPtr cap);
 seL4_CPtr map_new_frame(seL4_Word vaddr);
 /* The root CNode, as a depth-64 path: slot `s` is cptr `s`. */
 #define ROOT_CNODE seL4_CapInitThreadCNode
-#define ROOT_TCB   seL4_CapInitThreadTCB
+#define ROOT_TCB   seL4_CapInitThreadTCB /* the supervising root thread (MCP 255) */
+#define SELF_TCB   (env.self_tcb)        /* the thread running the test */
 #define ROOT_VS    seL4_CapInitThreadVSpace
 #define WORD_BITS  seL4_WordBits
 

@@ -260,8 +260,8 @@ TEST(tcb_own_registers_refused)
 {
     seL4_UserContext ctx;
     memset(&ctx, 0, sizeof(ctx));
-    CHECK_ERR(seL4_TCB_WriteRegisters(ROOT_TCB, 0, 0, 1, &ctx), seL4_IllegalOperation);
-    CHECK_ERR(seL4_TCB_ReadRegisters(ROOT_TCB, 0, 0, 1, &ctx), seL4_IllegalOperation);
+    CHECK_ERR(seL4_TCB_WriteRegisters(SELF_TCB, 0, 0, 1, &ctx), seL4_IllegalOperation);
+    CHECK_ERR(seL4_TCB_ReadRegisters(SELF_TCB, 0, 0, 1, &ctx), seL4_IllegalOperation);
 }
 
 TEST(tcb_copy_registers)
