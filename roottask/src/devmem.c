@@ -85,17 +85,28 @@ seL4_CPtr devmem_claim(seL4_Word paddr, seL4_Word bits, const char **problem)
     return n->cap;
 }
 
-void devmem_release(seL4_CPtr piece)
+static struct node *node_of(seL4_CPtr piece)
 {
     for (unsigned i = 0; i < nnodes; i++) {
-        if (nodes[i].cap == piece) {
-            if (cspace_revoke(piece)) {
-                fatal("cannot revoke device memory at 0x%lx", nodes[i].paddr);
-            }
-            nodes[i].state = NODE_FREE;
-            return;
+        if (nodes[i].cap == piece && nodes[i].state == NODE_USED) {
+            return &nodes[i];
         }
     }
+    fatal("no claimed device memory in slot 0x%lx", piece);
+}
+
+void devmem_revoke(seL4_CPtr piece)
+{
+    struct node *n = node_of(piece);
+    if (cspace_revoke(piece)) {
+        fatal("cannot revoke device memory at 0x%lx", n->paddr);
+    }
+}
+
+void devmem_release(seL4_CPtr piece)
+{
+    devmem_revoke(piece);
+    node_of(piece)->state = NODE_FREE;
 }
 
 int devmem_read(seL4_Word paddr, void *buf, seL4_Word len)

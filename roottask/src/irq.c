@@ -83,12 +83,12 @@ int irq_bind(seL4_CPtr handler, seL4_CPtr notification, seL4_Word badge, seL4_CP
     return 0;
 }
 
-seL4_CPtr irq_claim_isa(unsigned isa_irq, seL4_CPtr notification, seL4_Word badge)
+seL4_CPtr irq_claim_isa(unsigned isa_irq, seL4_CPtr notification, seL4_Word badge,
+                        struct irq_route *route)
 {
-    struct irq_route r;
     seL4_Word vector;
     seL4_CPtr handler, badged = slot_alloc();
-    if (irq_route_isa(isa_irq, &r) < 0 || !(handler = irq_claim_ioapic(&r, &vector)) ||
+    if (irq_route_isa(isa_irq, route) < 0 || !(handler = irq_claim_ioapic(route, &vector)) ||
         irq_bind(handler, notification, badge, badged) < 0) {
         return 0;
     }

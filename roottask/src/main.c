@@ -52,6 +52,7 @@ int main(void)
     console_init();
     service_init();
     timer_init();
+    pci_init();
 
     nprocesses = desc.count;
     for (unsigned i = 0; i < nprocesses; i++) {

@@ -20,8 +20,7 @@ const struct sysdesc *system_desc;
 /* The init data is assembled here, one process at a time. */
 static char init_buffer[UK_INIT_MAX_PAGES * PAGE_SIZE] __attribute__((aligned(4096)));
 
-__attribute__((format(printf, 3, 4))) static int plan_error(const struct process *p, unsigned line,
-                                                            const char *fmt, ...)
+int desc_error(unsigned line, const char *fmt, ...)
 {
     char msg[SYSDESC_ERROR_MAX];
     int n = snprintf(msg, sizeof(msg), "%s:%u: ", system_desc->file, line);
@@ -29,7 +28,6 @@ __attribute__((format(printf, 3, 4))) static int plan_error(const struct process
     va_start(ap, fmt);
     vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
     va_end(ap);
-    (void)p;
     say("%s", msg);
     return -1;
 }
@@ -60,11 +58,11 @@ int process_plan(struct process *p)
     }
     if (elf_check(p->image, p->image_size, UK_IMAGE_VADDR_MIN, UK_IMAGE_VADDR_MAX, &p->elf, problem,
                   sizeof(problem)) < 0) {
-        return plan_error(p, uk->image_line, "image '%s': %s", uk->image, problem);
+        return desc_error(uk->image_line, "image '%s': %s", uk->image, problem);
     }
     p->init_bytes = initdata_size(p);
     if (p->init_bytes > sizeof(init_buffer)) {
-        return plan_error(p, uk->argv_line ? uk->argv_line : uk->line,
+        return desc_error(uk->argv_line ? uk->argv_line : uk->line,
                           "init data of '%s' needs %lu bytes (at most %lu)", uk->name,
                           p->init_bytes, sizeof(init_buffer));
     }
@@ -81,25 +79,25 @@ int process_plan(struct process *p)
                              (1 + tables + frames) * PAGE_SIZE + (1ul << seL4_TCBBits) +
                              (1ul << seL4_NotificationBits);
     if (pool_reserve(&p->objects, object_bytes, MEMORY_MAX_CHUNK_BITS) < 0) {
-        return plan_error(p, uk->line,
+        return desc_error(uk->line,
                           "not enough memory for the kernel objects and image of '%s' (%lu KiB; "
                           "%lu KiB free)",
                           uk->name, object_bytes >> 10, alloc_free_bytes() >> 10);
     }
     if (pool_reserve(&p->memory, uk->memory, MEMORY_MAX_CHUNK_BITS) < 0) {
-        return plan_error(p, uk->memory_line ? uk->memory_line : uk->line,
+        return desc_error(uk->memory_line ? uk->memory_line : uk->line,
                           "not enough memory for '%s': it asks for %lu KiB, %lu KiB are free",
                           uk->name, (seL4_Word)uk->memory >> 10, alloc_free_bytes() >> 10);
     }
     /* One slot per object made, plus the badged notification caps. */
     seL4_Word slots = 4 + tables + frames + devices_frame_count(p) + 1 + UK_MAX_IRQS;
     if (slot_range_reserve(&p->slots, slots) < 0) {
-        return plan_error(p, uk->line, "out of root task cap slots for '%s'", uk->name);
+        return desc_error(uk->line, "out of root task cap slots for '%s'", uk->name);
     }
     return 0;
 }
 
-/* --- Building ------------------------------------------------------------------------------ */
+/* --- Building -------------------------------------------------------------------------------- */
 
 static int give(struct process *p, seL4_Word slot, seL4_CPtr src, seL4_CapRights_t rights,
                 seL4_Word badge)

@@ -20,6 +20,7 @@
 #define PIT_ONE_SHOT 0x30
 #define PIT_ISA_IRQ  0
 
+struct irq_route timer_route;
 static seL4_CPtr pit_ports, pit_irq;
 static struct process *queue[SYSDESC_MAX_UNIKERNELS]; /* by deadline, earliest first */
 static unsigned queued;
@@ -55,7 +56,7 @@ static void dequeue(struct process *p)
 void timer_init(void)
 {
     pit_ports = ioport_issue(PIT_CHANNEL0, PIT_LAST_PORT);
-    pit_irq = irq_claim_isa(PIT_ISA_IRQ, service_notification(), BADGE_TIMER_IRQ);
+    pit_irq = irq_claim_isa(PIT_ISA_IRQ, service_notification(), BADGE_TIMER_IRQ, &timer_route);
     if (!pit_irq) {
         fatal("cannot get the PIT's interrupt");
     }

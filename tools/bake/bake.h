@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* --- util.c: messages, files, running programs -------------------------------------------- */
+/* --- util.c: messages, files, running programs ----------------------------------------------- */
 
 extern int bake_verbose;
 
@@ -30,7 +30,7 @@ void command_free(struct command *c);
 char *path_join(const char *dir, const char *name);
 const char *base_name(const char *path);
 
-/* --- The common user-program link line ---------------------------------------------------- */
+/* --- The common user-program link line ------------------------------------------------------- */
 
 /* Adds "LD -static -nostdlib ... -T SCRIPT -o OUT" to c. */
 void add_link_prefix(struct command *c, const char *ld, const char *script, const char *out);
@@ -41,7 +41,7 @@ int bake_link(int argc, char **argv);
 int bake_image(int argc, char **argv);
 int bake_check(int argc, char **argv);
 
-/* --- Writers ------------------------------------------------------------------------------ */
+/* --- Writers --------------------------------------------------------------------------------- */
 
 /* A growable byte buffer. */
 struct buffer {

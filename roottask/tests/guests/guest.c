@@ -79,3 +79,24 @@ void guest_start(const struct uk_init *init)
     runtime_putchar = guest_putchar;
     guest_exit(main((int)init->argc, init->argv));
 }
+
+uint64_t guest_ms(uint64_t ms)
+{
+    return guest_init->tsc_hz / 1000 * ms;
+}
+
+seL4_Word guest_wait(seL4_Word mask, uint64_t deadline)
+{
+    seL4_Word timer = 1ul << UK_NOTIFY_TIMER, seen = 0;
+    guest_call(UK_SVC_TIMER_SET, &(seL4_Word){deadline}, 1, 0);
+    while (!(seen & (mask | timer))) {
+        seL4_Word badge;
+        seL4_Wait(UK_SLOT_NOTIFICATION, &badge);
+        seen |= badge;
+        if ((badge & timer) && runtime_rdtsc() < deadline) {
+            seen &= ~timer; /* a wakeup left over from an earlier wait */
+        }
+    }
+    guest_call(UK_SVC_TIMER_SET, &(seL4_Word){0}, 1, 0);
+    return seen;
+}

@@ -21,3 +21,9 @@ void guest_exit(int status) __attribute__((noreturn));
 seL4_Word guest_call(seL4_Word label, const seL4_Word *words, seL4_Word n, seL4_Word *reply0);
 /* Value of NAME in the environment, or 0. */
 const char *guest_getenv(const char *name);
+
+/* Waits on the notification until a bit of mask arrives or the TSC passes deadline (through
+ * the root task's timer); returns the bits seen (UK_NOTIFY_TIMER's bit on timeout). */
+seL4_Word guest_wait(seL4_Word mask, uint64_t deadline);
+/* TSC ticks in ms milliseconds. */
+uint64_t guest_ms(uint64_t ms);
