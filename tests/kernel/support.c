@@ -396,3 +396,50 @@ int counter_frozen(volatile long *counter)
     yield_n(5);
     return *counter == before;
 }
+
+seL4_Word fn_read(seL4_Word addr, seL4_Word a1, seL4_Word a2, seL4_Word a3)
+{
+    (void)a1;
+    (void)a2;
+    (void)a3;
+    return *(volatile seL4_Word *)addr;
+}
+
+seL4_Word fn_write(seL4_Word addr, seL4_Word value, seL4_Word a2, seL4_Word a3)
+{
+    (void)a2;
+    (void)a3;
+    *(volatile seL4_Word *)addr = value;
+    return 1;
+}
+
+int run_probe(helper_fn fn, seL4_Word addr, seL4_Word value, seL4_Word *result, struct msg *m)
+{
+    seL4_CPtr ep = alloc_obj(seL4_EndpointObject, 0);
+    struct helper *h = helper_new(ROOT_PRIO, mint_badged(ep, 0xfa));
+    helper_start(h, fn, addr, value, 0, 0);
+    uint64_t deadline = tsc_now() + ms_to_tsc(1000);
+    while (tsc_now() < deadline) {
+        if (h->finished) {
+            if (result) {
+                *result = h->result;
+            }
+            return 1;
+        }
+        if (poll_msg(ep, 0, m)) {
+            return 0;
+        }
+        seL4_Yield();
+    }
+    ktest_fail(__FILE__, __LINE__, "probe neither finished nor faulted");
+}
+
+seL4_CPtr new_vspace(void)
+{
+    seL4_CPtr pml4 = alloc_obj(seL4_X64_PML4Object, 0);
+    seL4_Error err = seL4_X86_ASIDPool_Assign(seL4_CapInitThreadASIDPool, pml4);
+    if (err != seL4_NoError) {
+        ktest_fail(__FILE__, __LINE__, "ASIDPool_Assign: %s", ktest_error_name(err));
+    }
+    return pml4;
+}

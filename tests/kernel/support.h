@@ -142,3 +142,17 @@ int poll_msg(seL4_CPtr ep, unsigned ms, struct msg *m);
 seL4_Word fn_spin(seL4_Word counter, seL4_Word a1, seL4_Word a2, seL4_Word a3);
 /* 1 if *counter does not change while the root yields and spins for a few milliseconds. */
 int counter_frozen(volatile long *counter);
+/* *(volatile seL4_Word *)addr; returns the value read. */
+seL4_Word fn_read(seL4_Word addr, seL4_Word a1, seL4_Word a2, seL4_Word a3);
+/* *(volatile seL4_Word *)addr = value; returns 1. */
+seL4_Word fn_write(seL4_Word addr, seL4_Word value, seL4_Word a2, seL4_Word a3);
+
+/*
+ * Runs fn(addr, value) in a helper whose faults go to a fresh endpoint. Returns 1 if the
+ * helper finished (*result = its return value), 0 if it faulted (*m = the fault message,
+ * the helper left blocked on its fault), and fails the test if neither happens within 1 s.
+ */
+int run_probe(helper_fn fn, seL4_Word addr, seL4_Word value, seL4_Word *result, struct msg *m);
+
+/* A new PML4 assigned to the initial ASID pool. */
+seL4_CPtr new_vspace(void);
