@@ -1,5 +1,15 @@
-# apps/hello: the demo unikernel booted by `make run` (linked by platform/platform.mk).
+# apps/hello: the demo unikernel, and `make run`, which boots it as the default system.
 HELLO_ELF := $(BUILD)/apps/hello/hello.uk.elf
 $(BUILD)/apps/%.o: CFLAGS_FOR = $(PLATFORM_CFLAGS)
 $(HELLO_ELF): $(BUILD)/apps/hello/hello.o
 ALL_TARGETS += $(HELLO_ELF)
+
+# What `make run` boots (override on the command line to boot another description).
+RUN_SYSTEM ?= apps/hello/hello.system
+RUN_IMAGES ?= $(BUILD)/apps/hello
+RUN_DEPS += $(HELLO_ELF)
+
+# tools/tools.mk's run-image bakes the description with the root task and boots it; it is
+# called through make because its fragment is read after this one.
+run: $(RUN_DEPS)
+	$(Q)$(MAKE) --no-print-directory run-image SYSTEM=$(RUN_SYSTEM) IMAGES=$(RUN_IMAGES)

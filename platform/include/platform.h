@@ -147,6 +147,8 @@ struct pf_sched_stats {
     unsigned threads;    /* live threads */
 };
 void pf_sched_stats(struct pf_sched_stats *s);
+/* Prints every thread with its state and pending timeout (diagnostics). */
+void pf_sched_dump(void);
 
 /* --- Interrupts ----------------------------------------------------------------------------- */
 

@@ -46,7 +46,7 @@ void *rumpcomp_pci_map(unsigned long addr, unsigned long len)
 {
     void *va = pf_pci_map(addr, len);
     if (!va && pfru_verbose) {
-        printf("rumpuser: PCI memory %#lx+%#lx is not mapped for this unikernel\n", addr, len);
+        printf("rumpuser: PCI memory 0x%lx+0x%lx is not mapped for this unikernel\n", addr, len);
     }
     return va;
 }

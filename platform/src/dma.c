@@ -3,7 +3,8 @@
  * so DMA memory is a heap block that happens to be physically contiguous: always true up to
  * 2 MiB (a block that size or smaller lies inside one 2 MiB frame), and usually true above
  * because frames retyped from one untyped are physically consecutive and mapped in order.
- * Blocks that straddle a physical discontinuity are set aside and the search goes on.
+ * Blocks that straddle a physical discontinuity, or whose physical address lacks the
+ * requested alignment, are set aside and the search goes on.
  */
 #include "internal.h"
 
@@ -20,7 +21,8 @@ void *pf_dma_alloc(size_t size, size_t align, uintptr_t *phys)
             break;
         }
         uintptr_t pa = pf_mem_phys_contiguous(p, size ? size : 1);
-        if (pa) {
+        /* Devices need the physical alignment; frames above 2 MiB may not provide it. */
+        if (pa && !(align && (pa & (align - 1)))) {
             va = p;
             *phys = pa;
             break;

@@ -80,8 +80,6 @@ uint64_t pf_mono_to_tsc(uint64_t ns);
 /* --- sched.c --------------------------------------------------------------------------------- */
 
 void pf_sched_init(void);
-/* Prints every thread with its state (panic and deadlock reports). */
-void pf_sched_dump(void);
 
 /* --- intr.c ---------------------------------------------------------------------------------- */
 

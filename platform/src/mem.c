@@ -157,7 +157,7 @@ static unsigned map_frames(seL4_CPtr ut, unsigned bits, unsigned n, uintptr_t *v
         for (unsigned i = 0; i < batch; i++) {
             seL4_X86_Page_GetAddress_t pa = seL4_X86_Page_GetAddress(first + i);
             if (pa.error || pf_map_frame(first + i, *va, seL4_X86_Default_VMAttributes)) {
-                printf("platform: cannot map frame %lu at %#lx\n", first + i, *va);
+                printf("platform: cannot map frame %lu at 0x%lx\n", first + i, *va);
                 return done;
             }
             frame_phys[n_large + n_small] = pa.paddr;

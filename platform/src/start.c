@@ -123,7 +123,7 @@ static void backtrace(void)
         if (!ret) {
             break;
         }
-        printf("  #%d %#lx\n", depth, ret);
+        printf("  #%d 0x%lx\n", depth, ret);
         const uintptr_t *up = (const uintptr_t *)fp[0];
         if (up <= fp) {
             break;
