@@ -62,6 +62,10 @@ unsigned rt_object_size_bits(seL4_Word type, seL4_Word size_bits);
  * kernel's error for the last attempt, or seL4_NotEnoughMemory if nothing fitted.
  */
 seL4_Error rt_alloc_object(struct rt_alloc *a, seL4_Word type, seL4_Word size_bits, seL4_CPtr *cap);
+/* As rt_alloc_object; *paddr receives the object's physical address by the kernel's
+ * placement rule (the untyped's next free byte aligned up to the object's size). */
+seL4_Error rt_alloc_object_paddr(struct rt_alloc *a, seL4_Word type, seL4_Word size_bits,
+                                 seL4_CPtr *cap, seL4_Word *paddr);
 seL4_Error rt_alloc_device_object(struct rt_alloc *a, seL4_Word type, seL4_Word size_bits,
                                   seL4_CPtr *cap, seL4_Word *paddr);
 

@@ -112,6 +112,12 @@ seL4_Error rt_alloc_object(struct rt_alloc *a, seL4_Word type, seL4_Word size_bi
     return alloc_from(a, 0, type, size_bits, cap, 0);
 }
 
+seL4_Error rt_alloc_object_paddr(struct rt_alloc *a, seL4_Word type, seL4_Word size_bits,
+                                 seL4_CPtr *cap, seL4_Word *paddr)
+{
+    return alloc_from(a, 0, type, size_bits, cap, paddr);
+}
+
 seL4_Error rt_alloc_device_object(struct rt_alloc *a, seL4_Word type, seL4_Word size_bits,
                                   seL4_CPtr *cap, seL4_Word *paddr)
 {

@@ -36,9 +36,11 @@ $(eval $(call root_task,$(KTEST_ELF),$(KTEST_OBJS)))
 .PHONY: test-kernel ktest-filter-always
 test-kernel: $(KTEST_ELF)
 	@echo "  QEMU    $(KTEST_ELF) on $(KERNEL)"
-	$(Q)$(QEMU_RUN) -t $(KTEST_TIMEOUT) -l $(KTEST_LOG) $(KERNEL) $(KTEST_ELF) $(KTEST_QEMU_ARGS); \
+	$(Q)log=$$(mktemp); \
+	$(QEMU_RUN) -t $(KTEST_TIMEOUT) -l $$log $(KERNEL) $(KTEST_ELF) $(KTEST_QEMU_ARGS); \
 	status=$$?; \
-	last=$$(tr -d '\r' < $(KTEST_LOG) | grep -av '^[[:space:]]*$$' | tail -n 1); \
+	last=$$(tr -d '\r' < $$log | grep -av '^[[:space:]]*$$' | tail -n 1); \
+	cp $$log $(KTEST_LOG); rm -f $$log; \
 	if [ $$status -ne 0 ] || ! echo "$$last" | grep -Eq '^[0-9]+ passed, 0 failed(, [0-9]+ skipped)?$$'; then \
 		echo "test-kernel: FAILED (qemu-run status $$status, last line: $$last)"; exit 1; \
 	fi; \
