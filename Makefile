@@ -29,8 +29,24 @@ BASE_FRAGMENTS := libsel4/libsel4.mk runtime/runtime.mk
 include $(BASE_FRAGMENTS)
 include $(sort $(filter-out mk/% $(BASE_FRAGMENTS),$(wildcard */*.mk */*/*.mk)))
 
-.PHONY: all test bench run debug clean format format-check
+.PHONY: all test bench run debug clean format format-check test-build-clang
 all: $(ALL_TARGETS)
+
+# Anything that boots needs the kernel it boots.
+run image: $(KERNEL)
+
+# The demo system, halted under GDB with kernel and root-task symbols (tools/qemu-debug).
+debug: $(RUN_DEPS) $(KERNEL) $(KERNEL_ELF)
+	$(Q)$(MAKE) --no-print-directory image SYSTEM=$(RUN_SYSTEM) IMAGES="$(RUN_IMAGES)"
+	tools/qemu-debug $(BUILD)/image/$(basename $(notdir $(RUN_SYSTEM)))/kernel32.elf \
+		$(BUILD)/image/$(basename $(notdir $(RUN_SYSTEM)))/roottask.elf $(KERNEL_ELF)
+
+# Every part must build warning-free with clang too (into its own build directory).
+test-build-clang:
+	$(Q)$(MAKE) --no-print-directory CC=clang BUILD=$(BUILD)/clang all
+	@echo "test-build-clang: everything builds with clang"
+
+TEST_TARGETS += format-check test-build-clang
 
 test: $(TEST_TARGETS)
 	@echo "make test: all test targets passed ($(TEST_TARGETS))"

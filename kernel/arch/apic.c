@@ -7,17 +7,17 @@
 #include <machine.h>
 #include <printk.h>
 
-#define LAPIC_ID       0x020
-#define LAPIC_EOI      0x0b0
-#define LAPIC_SVR      0x0f0
-#define LAPIC_LVT_TIMER 0x320
-#define LAPIC_LVT_LINT0 0x350
-#define LAPIC_LVT_LINT1 0x360
-#define LAPIC_LVT_ERROR 0x370
+#define LAPIC_ID         0x020
+#define LAPIC_EOI        0x0b0
+#define LAPIC_SVR        0x0f0
+#define LAPIC_LVT_TIMER  0x320
+#define LAPIC_LVT_LINT0  0x350
+#define LAPIC_LVT_LINT1  0x360
+#define LAPIC_LVT_ERROR  0x370
 #define LAPIC_TIMER_INIT 0x380
-#define LAPIC_TIMER_CUR 0x390
-#define LAPIC_TIMER_DIV 0x3e0
-#define LAPIC_TPR      0x080
+#define LAPIC_TIMER_CUR  0x390
+#define LAPIC_TIMER_DIV  0x3e0
+#define LAPIC_TPR        0x080
 
 #define PIT_HZ 1193182u
 

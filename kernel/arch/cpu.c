@@ -134,8 +134,8 @@ static void setup_syscall(void)
 static void setup_pat(void)
 {
     const uint64_t WB = 6, WT = 4, UCM = 7, UC = 0, WC = 1;
-    wrmsr(MSR_PAT, WB | WT << 8 | UCM << 16 | UC << 24 | WC << 32 | WB << 40 | UCM << 48 |
-                       UC << 56);
+    wrmsr(MSR_PAT,
+          WB | WT << 8 | UCM << 16 | UC << 24 | WC << 32 | WB << 40 | UCM << 48 | UC << 56);
 }
 
 void cpu_init(void)

@@ -5,13 +5,13 @@
 #include <arch.h>
 #include <printk.h>
 
-#define IOREGSEL 0x00
-#define IOWIN    0x10
-#define IOAPIC_VER 0x01
+#define IOREGSEL      0x00
+#define IOWIN         0x10
+#define IOAPIC_VER    0x01
 #define IOREDTBL(pin) (0x10 + 2 * (pin))
-#define RTE_MASKED BIT(16)
-#define RTE_LEVEL  BIT(15)
-#define RTE_LOW    BIT(13)
+#define RTE_MASKED    BIT(16)
+#define RTE_LEVEL     BIT(15)
+#define RTE_LOW       BIT(13)
 
 struct ioapic {
     volatile uint32_t *regs;

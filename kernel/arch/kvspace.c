@@ -82,8 +82,7 @@ static void map_image(void)
 void kvspace_init(paddr_t ram_end, const paddr_t *ranges, int n_ranges)
 {
     if (ram_end > BIT(PPTR_LIMIT_BITS)) {
-        kprintf("warning: physical memory above %lu GiB is not used\n",
-                BIT(PPTR_LIMIT_BITS) >> 30);
+        kprintf("warning: physical memory above %lu GiB is not used\n", BIT(PPTR_LIMIT_BITS) >> 30);
     }
     map_window(ranges, n_ranges);
     map_image();
@@ -94,8 +93,8 @@ void *kvspace_map_device(paddr_t paddr)
 {
     kassert(device_pages_used < 512);
     unsigned i = device_pages_used++;
-    device_pt[i] = ROUND_DOWN(paddr, 12) | PTE_PRESENT | PTE_WRITE | PTE_PCD | PTE_PWT |
-                   PTE_GLOBAL | PTE_NX;
+    device_pt[i] =
+        ROUND_DOWN(paddr, 12) | PTE_PRESENT | PTE_WRITE | PTE_PCD | PTE_PWT | PTE_GLOBAL | PTE_NX;
     vaddr_t va = KDEV_BASE + ((vaddr_t)i << 12);
     invlpg(va);
     return (void *)(va + (paddr & MASK(12)));

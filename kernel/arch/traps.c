@@ -11,8 +11,8 @@
 #include <machine.h>
 #include <printk.h>
 
-#define VECTOR_NM 7
-#define VECTOR_PF 14
+#define VECTOR_NM        7
+#define VECTOR_PF        14
 #define VECTOR_PIC_FIRST 0x20
 #define VECTOR_PIC_LAST  0x2f
 
@@ -25,7 +25,8 @@ static void handle_irq_vector(word_t vector)
         lapic_eoi();
     } else if (vector >= VECTOR_IRQ_BASE && vector <= VECTOR_IRQ_BASE + IRQ_USER_MAX) {
         irq_handle(vector - VECTOR_IRQ_BASE + 16);
-    } else if (vector == VECTOR_SPURIOUS || (vector >= VECTOR_PIC_FIRST && vector <= VECTOR_PIC_LAST)) {
+    } else if (vector == VECTOR_SPURIOUS ||
+               (vector >= VECTOR_PIC_FIRST && vector <= VECTOR_PIC_LAST)) {
         /* spurious: no EOI */
     } else {
         lapic_eoi();

@@ -8,10 +8,10 @@
 #include <printk.h>
 
 #define MULTIBOOT_BOOTLOADER_MAGIC 0x2badb002
-#define MB_INFO_MEMORY  BIT(0)
-#define MB_INFO_MODS    BIT(3)
-#define MB_INFO_MMAP    BIT(6)
-#define LOW_MEMORY_END  0x100000ul
+#define MB_INFO_MEMORY             BIT(0)
+#define MB_INFO_MODS               BIT(3)
+#define MB_INFO_MMAP               BIT(6)
+#define LOW_MEMORY_END             0x100000ul
 
 struct PACKED multiboot_info {
     uint32_t flags, mem_lower, mem_upper, boot_device, cmdline, mods_count, mods_addr;

@@ -62,8 +62,8 @@ typedef struct cap {
         } untyped;
         /* Endpoints and notifications: rights bits as seL4_CapRights (write = send). */
         struct {
-            uint64_t type : 5, can_send : 1, can_receive : 1, can_grant : 1, can_grant_reply : 1,
-                : 7, ptr : 48;
+            uint64_t type : 5, can_send : 1, can_receive : 1, can_grant : 1,
+                can_grant_reply : 1, : 7, ptr : 48;
             uint64_t badge;
         } endpoint;
         struct {

@@ -33,18 +33,19 @@ exception_t error_simple(word_t type); /* AlignmentError, TruncatedMessage, Dele
 exception_t error_not_enough_memory(word_t left);
 exception_t error_failed_lookup(bool was_source); /* details in current_lookup_fault */
 
-/* --- Scheduler --------------------------------------------------------------------------------- */
+/* --- Scheduler ---------------------------------------------------------------------------------
+ */
 
 extern tcb_t *current_thread;
-extern tcb_t *idle_thread; /* a marker TCB: running it means the kernel's idle loop */
+extern tcb_t *idle_thread;      /* a marker TCB: running it means the kernel's idle loop */
 extern tcb_t *scheduler_action; /* thread to switch to before returning, or 0 */
 
 void sched_init(void);
-void sched_enqueue(tcb_t *t);       /* at the tail of its priority's queue */
+void sched_enqueue(tcb_t *t); /* at the tail of its priority's queue */
 void sched_enqueue_head(tcb_t *t);
 void sched_dequeue(tcb_t *t);
 bool sched_is_queued(const tcb_t *t);
-void sched_schedule(void);          /* pick the next thread to run */
+void sched_schedule(void);               /* pick the next thread to run */
 void sched_possible_switch_to(tcb_t *t); /* t became runnable: run it now if it should */
 void sched_reschedule_required(void);
 void sched_yield(void);
@@ -59,10 +60,11 @@ bool thread_is_blocked(const tcb_t *t);
 void thread_restart(tcb_t *t);
 void thread_suspend(tcb_t *t);
 void thread_activate(tcb_t *t); /* on return to user: finish a Restart state */
-void thread_init(tcb_t *t);      /* fresh TCB object */
-void thread_destroy(tcb_t *t);   /* before its memory goes away */
+void thread_init(tcb_t *t);     /* fresh TCB object */
+void thread_destroy(tcb_t *t);  /* before its memory goes away */
 
-/* --- Capability space ---------------------------------------------------------------------------- */
+/* --- Capability space ----------------------------------------------------------------------------
+ */
 
 typedef struct lookup_result {
     exception_t status; /* EXCEPTION_NONE or EXCEPTION_LOOKUP_FAULT (current_lookup_fault) */
@@ -81,14 +83,15 @@ lookup_result_t lookup_slot_for_cnode_op(bool is_source, cap_t root, word_t inde
 /* The slot a thread's IPC-buffer receive path names. */
 cte_t *lookup_receive_slot(tcb_t *t);
 
-/* --- Derivation tree ------------------------------------------------------------------------------ */
+/* --- Derivation tree
+ * ------------------------------------------------------------------------------ */
 
-void cte_insert(cap_t new_cap, cte_t *src, cte_t *dest);     /* dest becomes a child/sibling */
+void cte_insert(cap_t new_cap, cte_t *src, cte_t *dest); /* dest becomes a child/sibling */
 void cte_insert_new_object(cte_t *parent, cte_t *dest, cap_t cap); /* child of an untyped */
 void cte_move(cap_t new_cap, cte_t *src, cte_t *dest);
 void cte_swap(cap_t cap1, cte_t *slot1, cap_t cap2, cte_t *slot2);
-exception_t cte_delete(cte_t *slot);  /* removes the cap, destroying the object if final */
-void cte_delete_one(cte_t *slot);     /* for caps that never need recursive teardown */
+exception_t cte_delete(cte_t *slot); /* removes the cap, destroying the object if final */
+void cte_delete_one(cte_t *slot);    /* for caps that never need recursive teardown */
 exception_t cte_revoke(cte_t *slot);
 exception_t ensure_no_children(cte_t *slot);
 exception_t ensure_empty_slot(cte_t *slot);
@@ -105,12 +108,12 @@ typedef struct derive_result {
 derive_result_t derive_cap(cte_t *slot, cap_t cap);
 cap_t update_cap_data(bool preserve, word_t data, cap_t cap);
 
-/* --- Objects -------------------------------------------------------------------------------------- */
+/* --- Objects
+ * -------------------------------------------------------------------------------------- */
 
 word_t object_size_bits(word_t type, word_t user_size_bits);
 bool object_type_is_frame(word_t type);
-cap_t object_create(word_t type, void *region, paddr_t paddr, word_t user_size_bits,
-                    bool device);
+cap_t object_create(word_t type, void *region, paddr_t paddr, word_t user_size_bits, bool device);
 
 /* Called when the last cap to an object goes: returns what remains to tear down (zombie). */
 typedef struct finalise_result {
@@ -120,7 +123,8 @@ typedef struct finalise_result {
 finalise_result_t finalise_cap(cap_t cap, bool final);
 void post_cap_deletion(cap_t cleanup);
 
-/* --- IPC --------------------------------------------------------------------------------------------- */
+/* --- IPC
+ * --------------------------------------------------------------------------------------------- */
 
 void send_ipc(bool blocking, bool do_call, word_t badge, bool can_grant, bool can_grant_reply,
               tcb_t *sender, endpoint_t *ep);
@@ -150,7 +154,8 @@ void reply_from_kernel_error(tcb_t *t);
 void reply_from_kernel_success_empty(tcb_t *t);
 void set_reply_message(tcb_t *t, word_t label, word_t length);
 
-/* --- Faults ---------------------------------------------------------------------------------------- */
+/* --- Faults
+ * ---------------------------------------------------------------------------------------- */
 
 void handle_fault(tcb_t *t); /* deliver current_fault to t's handler, or suspend t */
 word_t set_mrs_fault(tcb_t *sender, tcb_t *receiver, word_t *receive_buffer);
@@ -158,7 +163,8 @@ word_t set_mrs_lookup_failure(tcb_t *receiver, word_t *buffer, const lookup_faul
                               word_t offset);
 bool handle_fault_reply(tcb_t *receiver, tcb_t *sender, word_t label, word_t length);
 
-/* --- System calls and invocations ------------------------------------------------------------------ */
+/* --- System calls and invocations
+ * ------------------------------------------------------------------ */
 
 void c_handle_syscall(void) NORETURN;
 void c_handle_interrupt(void) NORETURN;
@@ -179,8 +185,7 @@ exception_t decode_untyped_invocation(word_t label, word_t length, cte_t *slot, 
 exception_t decode_cnode_invocation(word_t label, word_t length, cap_t cap, word_t *buffer);
 exception_t decode_tcb_invocation(word_t label, word_t length, cap_t cap, cte_t *slot, bool call,
                                   word_t *buffer);
-exception_t decode_irq_control_invocation(word_t label, word_t length, cte_t *slot,
-                                          word_t *buffer);
+exception_t decode_irq_control_invocation(word_t label, word_t length, cte_t *slot, word_t *buffer);
 exception_t decode_irq_handler_invocation(word_t label, word_t irq);
 exception_t decode_domain_invocation(word_t label, word_t length, word_t *buffer);
 exception_t decode_x86_mmu_invocation(word_t label, word_t length, cte_t *slot, cap_t cap,
@@ -190,7 +195,8 @@ exception_t decode_io_port_control_invocation(word_t label, word_t length, cte_t
 exception_t decode_io_port_invocation(word_t label, word_t length, cap_t cap, bool call,
                                       word_t *buffer);
 
-/* --- Interrupts -------------------------------------------------------------------------------------- */
+/* --- Interrupts
+ * -------------------------------------------------------------------------------------- */
 
 void irq_init(void);
 void irq_handle(word_t irq); /* a user IRQ fired: signal its notification, mask the line */
@@ -199,7 +205,8 @@ void irq_handler_deleted(word_t irq);  /* and gone: the line is inactive and mas
 void io_ports_init(void);
 void io_port_range_free(word_t first, word_t last);
 
-/* --- Virtual memory ------------------------------------------------------------------------------------ */
+/* --- Virtual memory
+ * ------------------------------------------------------------------------------------ */
 
 void vspace_unmap_frame(cap_t cap);
 void vspace_unmap_table(cap_t cap);
@@ -213,7 +220,8 @@ word_t sanitise_register(word_t *reg, tcb_t *t, word_t v);
 void fpu_release(tcb_t *t); /* save t's FPU registers if it owns them, and give them up */
 word_t asid_alloc_initial_pool(void *pool_object, word_t asid_base);
 
-/* --- Cycle accounting ------------------------------------------------------------------------------------ */
+/* --- Cycle accounting
+ * ------------------------------------------------------------------------------------ */
 
 void accounting_kernel_entry(void);
 void accounting_switch(tcb_t *from, tcb_t *to);
@@ -224,7 +232,8 @@ void accounting_dump_thread(tcb_t *t, word_t *buffer);
 void accounting_reset_thread(tcb_t *t);
 void accounting_forget(tcb_t *t); /* t is being destroyed */
 
-/* --- Debug list of threads --------------------------------------------------------------------------- */
+/* --- Debug list of threads
+ * --------------------------------------------------------------------------- */
 
 void debug_thread_add(tcb_t *t);
 void debug_thread_remove(tcb_t *t);

@@ -134,33 +134,33 @@ static inline void cpu_relax(void)
     __asm__ volatile("pause");
 }
 
-#define MSR_EFER         0xc0000080
-#define MSR_STAR         0xc0000081
-#define MSR_LSTAR        0xc0000082
-#define MSR_FMASK        0xc0000084
-#define MSR_FS_BASE      0xc0000100
-#define MSR_GS_BASE      0xc0000101
+#define MSR_EFER           0xc0000080
+#define MSR_STAR           0xc0000081
+#define MSR_LSTAR          0xc0000082
+#define MSR_FMASK          0xc0000084
+#define MSR_FS_BASE        0xc0000100
+#define MSR_GS_BASE        0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
-#define MSR_APIC_BASE    0x1b
-#define MSR_PAT          0x277
+#define MSR_APIC_BASE      0x1b
+#define MSR_PAT            0x277
 
 #define EFER_SCE BIT(0)
 #define EFER_LME BIT(8)
 #define EFER_NXE BIT(11)
 
-#define CR0_WP BIT(16)
-#define CR0_TS BIT(3)
-#define CR0_MP BIT(1)
-#define CR0_EM BIT(2)
-#define CR0_NE BIT(5)
-#define CR4_PAE BIT(5)
-#define CR4_PGE BIT(7)
-#define CR4_OSFXSR BIT(9)
+#define CR0_WP         BIT(16)
+#define CR0_TS         BIT(3)
+#define CR0_MP         BIT(1)
+#define CR0_EM         BIT(2)
+#define CR0_NE         BIT(5)
+#define CR4_PAE        BIT(5)
+#define CR4_PGE        BIT(7)
+#define CR4_OSFXSR     BIT(9)
 #define CR4_OSXMMEXCPT BIT(10)
-#define CR4_SMEP BIT(20)
-#define CR4_SMAP BIT(21)
+#define CR4_SMEP       BIT(20)
+#define CR4_SMAP       BIT(21)
 
-#define RFLAGS_IF BIT(9)
-#define RFLAGS_TF BIT(8)
-#define RFLAGS_AC BIT(18)
+#define RFLAGS_IF        BIT(9)
+#define RFLAGS_TF        BIT(8)
+#define RFLAGS_AC        BIT(18)
 #define RFLAGS_RESERVED1 BIT(1)

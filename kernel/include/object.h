@@ -48,12 +48,13 @@ typedef struct endpoint {
 
 _Static_assert(sizeof(endpoint_t) == BIT(seL4_EndpointBits), "endpoint size");
 
-/* --- Notifications ----------------------------------------------------------------------------- */
+/* --- Notifications -----------------------------------------------------------------------------
+ */
 
 typedef struct notification {
     struct tcb *head; /* threads waiting (only while nothing is pending) */
     struct tcb *tail;
-    word_t pending;   /* OR of the badges signalled since the last wait */
+    word_t pending; /* OR of the badges signalled since the last wait */
     uint64_t bound_tcb : 48, active : 1, : 15;
 } notification_t;
 
@@ -69,7 +70,8 @@ static inline void ntfn_set_bound_tcb(notification_t *n, struct tcb *t)
     n->bound_tcb = (uint64_t)t & MASK(48);
 }
 
-/* --- Threads ----------------------------------------------------------------------------------- */
+/* --- Threads -----------------------------------------------------------------------------------
+ */
 
 enum thread_state {
     ThreadState_Inactive = 0,
@@ -100,8 +102,8 @@ enum tcb_slot {
 typedef struct user_context {
     word_t r15, r14, r13, r12, r11, r10, r9, r8;
     word_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
-    word_t vector; /* how it last entered: VECTOR_SYSCALL or the CPU vector */
-    word_t error;  /* CPU error code */
+    word_t vector;                   /* how it last entered: VECTOR_SYSCALL or the CPU vector */
+    word_t error;                    /* CPU error code */
     word_t rip, cs, rflags, rsp, ss; /* rip: where the thread resumes ("NextIP") */
     word_t fs_base, gs_base;
     word_t fault_ip; /* the instruction that entered the kernel; restart point */
@@ -185,7 +187,8 @@ static inline cte_t *tcb_slot(tcb_t *tcb, enum tcb_slot which)
     return &tcb->slots[which];
 }
 
-/* --- Address conversion ------------------------------------------------------------------------- */
+/* --- Address conversion -------------------------------------------------------------------------
+ */
 
 static inline void *ptr_from_paddr(paddr_t p)
 {

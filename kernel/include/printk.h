@@ -13,11 +13,11 @@ int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
 /* Internal invariants only: a user thread can never trigger one. */
-#define kassert(cond)                                                                            \
-    do {                                                                                         \
-        if (unlikely(!(cond))) {                                                                 \
-            panic("assertion '%s' failed at %s:%d", #cond, __FILE__, __LINE__);                 \
-        }                                                                                        \
+#define kassert(cond)                                                           \
+    do {                                                                        \
+        if (unlikely(!(cond))) {                                                \
+            panic("assertion '%s' failed at %s:%d", #cond, __FILE__, __LINE__); \
+        }                                                                       \
     } while (0)
 
 /*
@@ -25,15 +25,15 @@ void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn))
  * KERNEL_VERBOSE=1 to print them as upstream's debug build does.
  */
 #ifdef CONFIG_PRINT_USER_ERRORS
-#define user_error(...)                                                                          \
-    do {                                                                                         \
-        kprintf("<<kernel [%s]: ", __func__);                                                    \
-        kprintf(__VA_ARGS__);                                                                    \
-        kprintf(">>\n");                                                                         \
+#define user_error(...)                       \
+    do {                                      \
+        kprintf("<<kernel [%s]: ", __func__); \
+        kprintf(__VA_ARGS__);                 \
+        kprintf(">>\n");                      \
     } while (0)
 #else
-#define user_error(...)                                                                          \
-    do {                                                                                         \
+#define user_error(...) \
+    do {                \
     } while (0)
 #endif
 

@@ -23,8 +23,7 @@ static void put_padded(const char *s, int len, int width, bool left, char pad)
     }
 }
 
-static int print_unsigned(uint64_t v, unsigned base, int width, bool left, char pad,
-                          bool negative)
+static int print_unsigned(uint64_t v, unsigned base, int width, bool left, char pad, bool negative)
 {
     char buf[24];
     int n = sizeof(buf);
@@ -81,8 +80,8 @@ static int vkprintf(const char *fmt, va_list ap)
         case 'd':
         case 'i': {
             int64_t v = is_long ? va_arg(ap, int64_t) : va_arg(ap, int);
-            count += print_unsigned(v < 0 ? -(uint64_t)v : (uint64_t)v, 10, width, left, pad,
-                                    v < 0);
+            count +=
+                print_unsigned(v < 0 ? -(uint64_t)v : (uint64_t)v, 10, width, left, pad, v < 0);
             break;
         }
         case 'u':

@@ -195,8 +195,7 @@ seL4_CapRights_t cap_get_rights(cap_t cap)
         return seL4_CapRights_new(cap.endpoint.can_grant_reply, cap.endpoint.can_grant,
                                   cap.endpoint.can_receive, cap.endpoint.can_send);
     case cap_notification:
-        return seL4_CapRights_new(0, 0, cap.notification.can_receive,
-                                  cap.notification.can_send);
+        return seL4_CapRights_new(0, 0, cap.notification.can_receive, cap.notification.can_send);
     case cap_reply:
         return seL4_CapRights_new(0, cap.reply.can_grant, 0, 0);
     case cap_frame:

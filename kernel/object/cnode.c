@@ -13,8 +13,8 @@ static exception_t missing_source(word_t depth, bool is_source)
 
 static bool has_cancel_send_rights(cap_t cap)
 {
-    return cap_get_type(cap) == cap_endpoint && cap.endpoint.can_send &&
-           cap.endpoint.can_receive && cap.endpoint.can_grant && cap.endpoint.can_grant_reply;
+    return cap_get_type(cap) == cap_endpoint && cap.endpoint.can_send && cap.endpoint.can_receive &&
+           cap.endpoint.can_grant && cap.endpoint.can_grant_reply;
 }
 
 /* Copy, Mint, Move and Mutate: a source slot into an empty destination slot. */

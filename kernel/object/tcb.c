@@ -7,8 +7,8 @@
 #include <arch.h>
 #include <printk.h>
 
-#define N_FRAME_REGISTERS 18
-#define N_GP_REGISTERS    2
+#define N_FRAME_REGISTERS   18
+#define N_GP_REGISTERS      2
 #define N_CONTEXT_REGISTERS (N_FRAME_REGISTERS + N_GP_REGISTERS)
 
 /* seL4_UserContext order: the 18 "frame" registers, then FS and GS base. */
@@ -16,8 +16,8 @@ static word_t *context_register(tcb_t *t, word_t i)
 {
     user_context_t *c = &t->ctx;
     word_t *regs[N_CONTEXT_REGISTERS] = {
-        &c->fault_ip, &c->rsp, &c->rflags, &c->rax, &c->rbx, &c->rcx, &c->rdx,
-        &c->rsi,      &c->rdi, &c->rbp,    &c->r8,  &c->r9,  &c->r10, &c->r11,
+        &c->fault_ip, &c->rsp, &c->rflags, &c->rax, &c->rbx,     &c->rcx,    &c->rdx,
+        &c->rsi,      &c->rdi, &c->rbp,    &c->r8,  &c->r9,      &c->r10,    &c->r11,
         &c->r12,      &c->r13, &c->r14,    &c->r15, &c->fs_base, &c->gs_base};
     return regs[i];
 }
@@ -84,7 +84,8 @@ void thread_destroy(tcb_t *t)
     accounting_forget(t);
 }
 
-/* --- Registers ----------------------------------------------------------------------------------- */
+/* --- Registers -----------------------------------------------------------------------------------
+ */
 
 static exception_t decode_read_registers(tcb_t *target, word_t length, bool call, word_t *buffer)
 {
@@ -181,7 +182,8 @@ static exception_t decode_copy_registers(tcb_t *dest, word_t length, word_t *buf
     return EXCEPTION_NONE;
 }
 
-/* --- CSpace, VSpace and IPC buffer ------------------------------------------------------------------ */
+/* --- CSpace, VSpace and IPC buffer
+ * ------------------------------------------------------------------ */
 
 static exception_t check_valid_ipc_buffer(word_t vaddr, cap_t cap)
 {
@@ -306,8 +308,7 @@ static exception_t decode_configure(tcb_t *t, cte_t *tcb_cap_slot, word_t length
     return EXCEPTION_NONE;
 }
 
-static exception_t decode_set_space(tcb_t *t, cte_t *tcb_cap_slot, word_t length,
-                                    word_t *buffer)
+static exception_t decode_set_space(tcb_t *t, cte_t *tcb_cap_slot, word_t length, word_t *buffer)
 {
     tcb_t *self = current_thread;
     if (length < 3 || current_extra_caps.count < 2) {
@@ -343,7 +344,8 @@ static exception_t decode_set_ipc_buffer(tcb_t *t, cte_t *tcb_cap_slot, word_t l
     return EXCEPTION_NONE;
 }
 
-/* --- Priorities ----------------------------------------------------------------------------------------- */
+/* --- Priorities
+ * ----------------------------------------------------------------------------------------- */
 
 /* The authority TCB (extra cap 0) must allow the value: value <= its MCP. */
 static exception_t check_priority(word_t value, tcb_t **authority)
@@ -387,7 +389,8 @@ static exception_t decode_set_priorities(tcb_t *t, word_t label, word_t length, 
     return EXCEPTION_NONE;
 }
 
-/* --- Notifications, TLS, flags ---------------------------------------------------------------------------- */
+/* --- Notifications, TLS, flags
+ * ---------------------------------------------------------------------------- */
 
 static exception_t decode_bind_notification(tcb_t *t)
 {

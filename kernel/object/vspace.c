@@ -75,7 +75,8 @@ static void flush_vspace(const uint64_t *pml4)
     }
 }
 
-/* --- Entries ------------------------------------------------------------------------------------ */
+/* --- Entries ------------------------------------------------------------------------------------
+ */
 
 static uint64_t cache_bits(word_t attr, uint64_t pat_bit)
 {
@@ -87,8 +88,7 @@ static uint64_t rights_bits(enum vm_rights rights)
     return (rights == VM_READ_ONLY ? 0 : PTE_WRITE) | (rights == VM_KERNEL_ONLY ? 0 : PTE_USER);
 }
 
-static uint64_t frame_entry(paddr_t paddr, enum frame_size size, enum vm_rights rights,
-                            word_t attr)
+static uint64_t frame_entry(paddr_t paddr, enum frame_size size, enum vm_rights rights, word_t attr)
 {
     uint64_t e = paddr | PTE_PRESENT | rights_bits(rights);
     switch (size) {
@@ -106,7 +106,8 @@ static uint64_t table_entry(paddr_t paddr, word_t attr)
     return paddr | PTE_PRESENT | PTE_WRITE | PTE_USER | cache_bits(attr & 3, 0);
 }
 
-/* --- Unmapping and ASIDs ------------------------------------------------------------------------- */
+/* --- Unmapping and ASIDs -------------------------------------------------------------------------
+ */
 
 static int frame_level(enum frame_size size)
 {
@@ -218,7 +219,8 @@ void vspace_handle_page_fault(tcb_t *t, word_t error_code)
     handle_fault(t);
 }
 
-/* --- Invocations ------------------------------------------------------------------------------------- */
+/* --- Invocations
+ * ------------------------------------------------------------------------------------- */
 
 /* The VSpace an invocation's extra cap 0 names, checked against the ASID table. */
 static exception_t decode_target_vspace(uint64_t **pml4, word_t *asid)

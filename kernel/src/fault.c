@@ -22,9 +22,9 @@ word_t sanitise_register(word_t *reg, tcb_t *t, word_t v)
         return is_canonical(v) ? v : 0;
     }
     if (reg == &c->rflags) {
-        v |= BIT(1);                         /* always one */
-        v &= ~(USER_FLAGS_LOW | BIT(8));     /* no single-stepping */
-        v |= BIT(9);                         /* interrupts stay enabled */
+        v |= BIT(1);                     /* always one */
+        v &= ~(USER_FLAGS_LOW | BIT(8)); /* no single-stepping */
+        v |= BIT(9);                     /* interrupts stay enabled */
         return v & USER_FLAGS_MASK;
     }
     return v;
@@ -34,8 +34,8 @@ word_t sanitise_register(word_t *reg, tcb_t *t, word_t v)
 static word_t *syscall_message_register(tcb_t *t, word_t i)
 {
     user_context_t *c = &t->ctx;
-    word_t *regs[] = {&c->rax, &c->rbx, &c->rcx, &c->rdx, &c->rsi, &c->rdi,
-                      &c->rbp, &c->r8,  &c->r9,  &c->r10, &c->r11, &c->r12,
+    word_t *regs[] = {&c->rax, &c->rbx, &c->rcx, &c->rdx,      &c->rsi, &c->rdi,
+                      &c->rbp, &c->r8,  &c->r9,  &c->r10,      &c->r11, &c->r12,
                       &c->r13, &c->r14, &c->r15, &c->fault_ip, &c->rsp, &c->rflags};
     return regs[i];
 }
@@ -132,8 +132,7 @@ bool handle_fault_reply(tcb_t *receiver, tcb_t *sender, word_t label, word_t len
 {
     switch (receiver->fault.type) {
     case seL4_Fault_UnknownSyscall:
-        copy_fault_reply(sender, receiver, length, syscall_message_register,
-                         SYSCALL_MESSAGE_REGS);
+        copy_fault_reply(sender, receiver, length, syscall_message_register, SYSCALL_MESSAGE_REGS);
         receiver->ctx.vector = 0; /* registers were rewritten: return with iret */
         return label == 0;
     case seL4_Fault_UserException:

@@ -160,8 +160,8 @@ static word_t copy_mrs(tcb_t *sender, word_t *send_buffer, tcb_t *receiver, word
  * not transferred but unwrapped: its badge goes to the receiver. At most one cap is
  * transferred (into the receiver's receive slot); the first failure stops the transfer.
  */
-static seL4_MessageInfo_t transfer_caps(seL4_MessageInfo_t info, endpoint_t *ep,
-                                        tcb_t *receiver, word_t *recv_buffer)
+static seL4_MessageInfo_t transfer_caps(seL4_MessageInfo_t info, endpoint_t *ep, tcb_t *receiver,
+                                        word_t *recv_buffer)
 {
     info = seL4_MessageInfo_set_extraCaps(info, 0);
     info = seL4_MessageInfo_set_capsUnwrapped(info, 0);
@@ -220,14 +220,15 @@ static void do_ipc_transfer(tcb_t *sender, endpoint_t *ep, word_t badge, bool ca
 {
     word_t *recv_buffer = lookup_ipc_buffer(receiver, true);
     if (sender->fault.type == seL4_Fault_NullFault) {
-        do_normal_transfer(sender, lookup_ipc_buffer(sender, false), ep, badge, can_grant,
-                           receiver, recv_buffer);
+        do_normal_transfer(sender, lookup_ipc_buffer(sender, false), ep, badge, can_grant, receiver,
+                           recv_buffer);
     } else {
         do_fault_transfer(badge, sender, receiver, recv_buffer);
     }
 }
 
-/* --- Endpoint queues ---------------------------------------------------------------------------- */
+/* --- Endpoint queues ----------------------------------------------------------------------------
+ */
 
 static void ep_append(endpoint_t *ep, tcb_t *t)
 {
@@ -266,7 +267,8 @@ static bool ep_has_senders(const endpoint_t *ep)
     return ep->head && ep->head->state == ThreadState_BlockedOnSend;
 }
 
-/* --- Send and receive ------------------------------------------------------------------------------ */
+/* --- Send and receive
+ * ------------------------------------------------------------------------------ */
 
 void setup_caller_cap(tcb_t *sender, tcb_t *receiver, bool can_grant)
 {

@@ -234,9 +234,14 @@ void sched_set_priority(tcb_t *t, word_t prio)
 
 static const char *state_name(enum thread_state s)
 {
-    static const char *const names[] = {"inactive", "running", "restart", "blocked on recv",
-                                        "blocked on send", "blocked on reply",
-                                        "blocked on notification", "idle"};
+    static const char *const names[] = {"inactive",
+                                        "running",
+                                        "restart",
+                                        "blocked on recv",
+                                        "blocked on send",
+                                        "blocked on reply",
+                                        "blocked on notification",
+                                        "idle"};
     return names[s];
 }
 

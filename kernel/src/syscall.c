@@ -10,7 +10,8 @@
 #include <arch.h>
 #include <printk.h>
 
-/* --- Invocations ------------------------------------------------------------------------------- */
+/* --- Invocations -------------------------------------------------------------------------------
+ */
 
 exception_t decode_invocation(word_t label, word_t length, word_t cptr, cte_t *slot, cap_t cap,
                               bool block, bool call, word_t *buffer)
@@ -118,7 +119,8 @@ static void handle_invocation(bool is_call, bool is_blocking)
     }
 }
 
-/* --- Receive, reply, yield ---------------------------------------------------------------------- */
+/* --- Receive, reply, yield ----------------------------------------------------------------------
+ */
 
 static void handle_recv(bool blocking)
 {
@@ -194,7 +196,8 @@ static void handle_api_syscall(long number)
     }
 }
 
-/* --- Debug, accounting and other calls outside the API range ------------------------------------------ */
+/* --- Debug, accounting and other calls outside the API range
+ * ------------------------------------------ */
 
 static void debug_halt(const char *why)
 {

@@ -42,9 +42,8 @@ void runtime_exit_qemu(int status)
     if (bi) {
         seL4_CPtr slot = bi->empty.end - 1;
         seL4_CNode_Delete(seL4_CapInitThreadCNode, slot, seL4_WordBits);
-        if (seL4_X86_IOPortControl_Issue(seL4_CapIOPortControl, 0xf4, 0xf4,
-                                         seL4_CapInitThreadCNode, slot,
-                                         seL4_WordBits) == seL4_NoError) {
+        if (seL4_X86_IOPortControl_Issue(seL4_CapIOPortControl, 0xf4, 0xf4, seL4_CapInitThreadCNode,
+                                         slot, seL4_WordBits) == seL4_NoError) {
             seL4_X86_IOPort_Out8(slot, 0xf4, status ? 1 : 0);
         }
     }

@@ -105,55 +105,55 @@ enum seL4_ObjectType {
 };
 
 /* --- Object sizes (log2 bytes) ---------------------------------------------------------- */
-#define seL4_TCBBits           11
-#define seL4_EndpointBits      4
-#define seL4_NotificationBits  5
-#define seL4_SlotBits          5
-#define seL4_PageBits          12
-#define seL4_LargePageBits     21
-#define seL4_HugePageBits      30
-#define seL4_PageTableBits     12
-#define seL4_PageDirBits       12
-#define seL4_PDPTBits          12
-#define seL4_PML4Bits          12
-#define seL4_VSpaceBits        seL4_PML4Bits
-#define seL4_ASIDPoolBits      12
+#define seL4_TCBBits            11
+#define seL4_EndpointBits       4
+#define seL4_NotificationBits   5
+#define seL4_SlotBits           5
+#define seL4_PageBits           12
+#define seL4_LargePageBits      21
+#define seL4_HugePageBits       30
+#define seL4_PageTableBits      12
+#define seL4_PageDirBits        12
+#define seL4_PDPTBits           12
+#define seL4_PML4Bits           12
+#define seL4_VSpaceBits         seL4_PML4Bits
+#define seL4_ASIDPoolBits       12
 #define seL4_PageTableEntryBits 3
 #define seL4_PageTableIndexBits 9
-#define seL4_MinUntypedBits    4
-#define seL4_MaxUntypedBits    47
-#define seL4_IPCBufferSizeBits 10
-#define seL4_NumASIDPoolsBits  3
-#define seL4_ASIDPoolIndexBits 9
+#define seL4_MinUntypedBits     4
+#define seL4_MaxUntypedBits     47
+#define seL4_IPCBufferSizeBits  10
+#define seL4_NumASIDPoolsBits   3
+#define seL4_ASIDPoolIndexBits  9
 
 /* --- Limits ------------------------------------------------------------------------------ */
-#define seL4_MsgLengthBits           7
-#define seL4_MsgExtraCapBits         2
-#define seL4_MsgMaxLength            120
-#define seL4_MsgMaxExtraCaps         3
-#define seL4_FastMessageRegisters    4
-#define seL4_WordBits                64
-#define seL4_WordSizeBits            3
-#define seL4_BadgeBits               64
-#define seL4_GuardSizeBits           6
-#define seL4_GuardBits               58
-#define seL4_CapRightsBits           4
-#define seL4_NumPriorities           256
-#define seL4_MaxPrio                 255
-#define seL4_MinPrio                 0
-#define seL4_UntypedRetypeMaxObjects 256
-#define seL4_RootCNodeSizeBits       12
+#define seL4_MsgLengthBits             7
+#define seL4_MsgExtraCapBits           2
+#define seL4_MsgMaxLength              120
+#define seL4_MsgMaxExtraCaps           3
+#define seL4_FastMessageRegisters      4
+#define seL4_WordBits                  64
+#define seL4_WordSizeBits              3
+#define seL4_BadgeBits                 64
+#define seL4_GuardSizeBits             6
+#define seL4_GuardBits                 58
+#define seL4_CapRightsBits             4
+#define seL4_NumPriorities             256
+#define seL4_MaxPrio                   255
+#define seL4_MinPrio                   0
+#define seL4_UntypedRetypeMaxObjects   256
+#define seL4_RootCNodeSizeBits         12
 #define seL4_MaxNumBootinfoUntypedCaps 230
-#define seL4_NumDomains              1
-#define seL4_UserTop                 0x00007ffffffff000ul
-#define seL4_MaxUserAddress          0x00007ffffffffffful
-#define seL4_TimerTickMs             2
-#define seL4_TimeSliceTicks          5
-#define seL4_TCBFlag_fpuDisabled     1ul
+#define seL4_NumDomains                1
+#define seL4_UserTop                   0x00007ffffffff000ul
+#define seL4_MaxUserAddress            0x00007ffffffffffful
+#define seL4_TimerTickMs               2
+#define seL4_TimeSliceTicks            5
+#define seL4_TCBFlag_fpuDisabled       1ul
 
 /* x86 interrupts: user IRQ index 0..107 fires CPU vector 0x30 + index. */
-#define seL4_IRQOffset      0x30
-#define seL4_MaxUserVector  107
+#define seL4_IRQOffset     0x30
+#define seL4_MaxUserVector 107
 
 /* --- Initial capability slots of the root task ------------------------------------------- */
 enum seL4_RootCNodeCapSlots {
@@ -201,10 +201,10 @@ enum seL4_LookupFailureType {
     seL4_DepthMismatch = 3,
     seL4_GuardMismatch = 4,
 };
-#define SEL4_MAPPING_LOOKUP_LEVEL     2
-#define SEL4_MAPPING_LOOKUP_NO_PT     21
-#define SEL4_MAPPING_LOOKUP_NO_PD     30
-#define SEL4_MAPPING_LOOKUP_NO_PDPT   39
+#define SEL4_MAPPING_LOOKUP_LEVEL   2
+#define SEL4_MAPPING_LOOKUP_NO_PT   21
+#define SEL4_MAPPING_LOOKUP_NO_PD   30
+#define SEL4_MAPPING_LOOKUP_NO_PDPT 39
 
 /* --- Faults: message labels and message-register positions --------------------------------- */
 enum seL4_FaultType {
@@ -276,7 +276,8 @@ enum seL4_X86_VMAttributes {
     seL4_X86_WriteCombining = 4,
 };
 
-/* --- Extra bootinfo chunk identifiers ----------------------------------------------------------- */
+/* --- Extra bootinfo chunk identifiers -----------------------------------------------------------
+ */
 enum seL4_BootInfoID {
     SEL4_BOOTINFO_HEADER_PADDING = 0,
     SEL4_BOOTINFO_HEADER_X86_VBE = 1,
@@ -287,7 +288,8 @@ enum seL4_BootInfoID {
     SEL4_BOOTINFO_HEADER_FDT = 6,
 };
 
-/* --- DebugCapIdentify return values (x86_64 cap type tags) -------------------------------------- */
+/* --- DebugCapIdentify return values (x86_64 cap type tags) --------------------------------------
+ */
 enum seL4_CapType {
     seL4_CapType_Null = 0,
     seL4_CapType_Frame = 1,

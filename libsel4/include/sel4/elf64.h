@@ -6,17 +6,17 @@
 
 #include <sel4/types.h>
 
-#define ELF_MAGIC      0x464c457fu /* "\x7fELF" read as a little-endian word */
-#define ELFCLASS64     2
-#define ELFDATA2LSB    1
-#define ET_EXEC        2
-#define EM_X86_64      62
-#define PT_NULL        0
-#define PT_LOAD        1
-#define PT_TLS         7
-#define PF_X           1
-#define PF_W           2
-#define PF_R           4
+#define ELF_MAGIC   0x464c457fu /* "\x7fELF" read as a little-endian word */
+#define ELFCLASS64  2
+#define ELFDATA2LSB 1
+#define ET_EXEC     2
+#define EM_X86_64   62
+#define PT_NULL     0
+#define PT_LOAD     1
+#define PT_TLS      7
+#define PF_X        1
+#define PF_W        2
+#define PF_R        4
 
 typedef struct Elf64_Ehdr {
     unsigned char e_ident[16];

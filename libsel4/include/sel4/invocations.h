@@ -45,14 +45,15 @@ static inline seL4_Error seL4_Invoke_(seL4_CPtr service, seL4_Word label, seL4_W
     return err;
 }
 
-#define SEL4_WORDS_(...) ((const seL4_Word[]){__VA_ARGS__})
+#define SEL4_WORDS_(...)  ((const seL4_Word[]){__VA_ARGS__})
 #define SEL4_NWORDS_(...) (sizeof(SEL4_WORDS_(__VA_ARGS__)) / sizeof(seL4_Word))
 /* Invocation with message words and no result words. */
-#define SEL4_INVOKE_(service, label, ncaps, ...)                                                  \
+#define SEL4_INVOKE_(service, label, ncaps, ...)                                                   \
     seL4_Invoke_((service), (label), (ncaps), SEL4_NWORDS_(__VA_ARGS__), SEL4_WORDS_(__VA_ARGS__), \
                  0)
 
-/* --- Untyped ----------------------------------------------------------------------------------- */
+/* --- Untyped -----------------------------------------------------------------------------------
+ */
 
 static inline seL4_Error seL4_Untyped_Retype(seL4_Untyped service, seL4_Word type,
                                              seL4_Word size_bits, seL4_CNode root,
@@ -64,7 +65,8 @@ static inline seL4_Error seL4_Untyped_Retype(seL4_Untyped service, seL4_Word typ
                         node_offset, num_objects);
 }
 
-/* --- TCB --------------------------------------------------------------------------------------- */
+/* --- TCB ---------------------------------------------------------------------------------------
+ */
 
 static inline seL4_Error seL4_TCB_ReadRegisters(seL4_TCB service, seL4_Bool suspend_source,
                                                 seL4_Uint8 arch_flags, seL4_Word count,
@@ -99,8 +101,8 @@ static inline seL4_Error seL4_TCB_WriteRegisters(seL4_TCB service, seL4_Bool res
 
 static inline seL4_Error seL4_TCB_CopyRegisters(seL4_TCB service, seL4_TCB source,
                                                 seL4_Bool suspend_source, seL4_Bool resume_target,
-                                                seL4_Bool transfer_frame, seL4_Bool transfer_integer,
-                                                seL4_Uint8 arch_flags)
+                                                seL4_Bool transfer_frame,
+                                                seL4_Bool transfer_integer, seL4_Uint8 arch_flags)
 {
     seL4_SetCap(0, source);
     return SEL4_INVOKE_(service, seL4_TCBCopyRegisters, 1,
@@ -118,8 +120,8 @@ static inline seL4_Error seL4_TCB_Configure(seL4_TCB service, seL4_Word fault_ep
     seL4_SetCap(0, cspace_root);
     seL4_SetCap(1, vspace_root);
     seL4_SetCap(2, bufferFrame);
-    return SEL4_INVOKE_(service, seL4_TCBConfigure, 3, fault_ep, cspace_root_data,
-                        vspace_root_data, buffer);
+    return SEL4_INVOKE_(service, seL4_TCBConfigure, 3, fault_ep, cspace_root_data, vspace_root_data,
+                        buffer);
 }
 
 static inline seL4_Error seL4_TCB_SetPriority(seL4_TCB service, seL4_TCB authority,
@@ -129,8 +131,7 @@ static inline seL4_Error seL4_TCB_SetPriority(seL4_TCB service, seL4_TCB authori
     return SEL4_INVOKE_(service, seL4_TCBSetPriority, 1, priority);
 }
 
-static inline seL4_Error seL4_TCB_SetMCPriority(seL4_TCB service, seL4_TCB authority,
-                                                seL4_Word mcp)
+static inline seL4_Error seL4_TCB_SetMCPriority(seL4_TCB service, seL4_TCB authority, seL4_Word mcp)
 {
     seL4_SetCap(0, authority);
     return SEL4_INVOKE_(service, seL4_TCBSetMCPriority, 1, mcp);
@@ -156,8 +157,7 @@ static inline seL4_Error seL4_TCB_SetSpace(seL4_TCB service, seL4_Word fault_ep,
 {
     seL4_SetCap(0, cspace_root);
     seL4_SetCap(1, vspace_root);
-    return SEL4_INVOKE_(service, seL4_TCBSetSpace, 2, fault_ep, cspace_root_data,
-                        vspace_root_data);
+    return SEL4_INVOKE_(service, seL4_TCBSetSpace, 2, fault_ep, cspace_root_data, vspace_root_data);
 }
 
 static inline seL4_Error seL4_TCB_Suspend(seL4_TCB service)
@@ -207,7 +207,8 @@ static inline seL4_TCB_SetFlags_t seL4_TCB_SetFlags(seL4_TCB service, seL4_Word 
     return r;
 }
 
-/* --- CNode ------------------------------------------------------------------------------------- */
+/* --- CNode -------------------------------------------------------------------------------------
+ */
 
 static inline seL4_Error seL4_CNode_Revoke(seL4_CNode service, seL4_Word index, seL4_Uint8 depth)
 {
@@ -282,7 +283,8 @@ static inline seL4_Error seL4_CNode_SaveCaller(seL4_CNode service, seL4_Word ind
     return SEL4_INVOKE_(service, seL4_CNodeSaveCaller, 0, index, depth);
 }
 
-/* --- IRQs -------------------------------------------------------------------------------------- */
+/* --- IRQs --------------------------------------------------------------------------------------
+ */
 
 static inline seL4_Error seL4_IRQControl_Get(seL4_IRQControl service, seL4_Word irq,
                                              seL4_CNode root, seL4_Word index, seL4_Uint8 depth)
@@ -293,9 +295,8 @@ static inline seL4_Error seL4_IRQControl_Get(seL4_IRQControl service, seL4_Word 
 
 static inline seL4_Error seL4_IRQControl_GetIOAPIC(seL4_IRQControl service, seL4_CNode root,
                                                    seL4_Word index, seL4_Uint8 depth,
-                                                   seL4_Word ioapic, seL4_Word pin,
-                                                   seL4_Word level, seL4_Word polarity,
-                                                   seL4_Word vector)
+                                                   seL4_Word ioapic, seL4_Word pin, seL4_Word level,
+                                                   seL4_Word polarity, seL4_Word vector)
 {
     seL4_SetCap(0, root);
     return SEL4_INVOKE_(service, seL4_X86IRQIssueIRQHandlerIOAPIC, 1, index, depth, ioapic, pin,
@@ -330,7 +331,8 @@ static inline seL4_Error seL4_IRQHandler_Clear(seL4_IRQHandler service)
     return seL4_Invoke_(service, seL4_IRQClearIRQHandler, 0, 0, 0, 0);
 }
 
-/* --- Domains ----------------------------------------------------------------------------------- */
+/* --- Domains -----------------------------------------------------------------------------------
+ */
 
 static inline seL4_Error seL4_DomainSet_Set(seL4_DomainSet service, seL4_Uint8 domain,
                                             seL4_TCB thread)
@@ -339,7 +341,8 @@ static inline seL4_Error seL4_DomainSet_Set(seL4_DomainSet service, seL4_Uint8 d
     return SEL4_INVOKE_(service, seL4_DomainSetSet, 1, domain);
 }
 
-/* --- x86 paging -------------------------------------------------------------------------------- */
+/* --- x86 paging --------------------------------------------------------------------------------
+ */
 
 static inline seL4_Error seL4_X86_PDPT_Map(seL4_X86_PDPT service, seL4_X64_PML4 pml4,
                                            seL4_Word vaddr, seL4_X86_VMAttributes attr)
@@ -378,9 +381,8 @@ static inline seL4_Error seL4_X86_PageTable_Unmap(seL4_X86_PageTable service)
     return seL4_Invoke_(service, seL4_X86PageTableUnmap, 0, 0, 0, 0);
 }
 
-static inline seL4_Error seL4_X86_Page_Map(seL4_X86_Page service, seL4_CPtr vspace,
-                                           seL4_Word vaddr, seL4_CapRights_t rights,
-                                           seL4_X86_VMAttributes attr)
+static inline seL4_Error seL4_X86_Page_Map(seL4_X86_Page service, seL4_CPtr vspace, seL4_Word vaddr,
+                                           seL4_CapRights_t rights, seL4_X86_VMAttributes attr)
 {
     seL4_SetCap(0, vspace);
     return SEL4_INVOKE_(service, seL4_X86PageMap, 1, vaddr, rights.words[0], attr);
@@ -420,7 +422,8 @@ static inline seL4_Error seL4_X86_ASIDPool_Assign(seL4_X86_ASIDPool service, seL
     return seL4_Invoke_(service, seL4_X86ASIDPoolAssign, 1, 0, 0, 0);
 }
 
-/* --- x86 I/O ports ----------------------------------------------------------------------------- */
+/* --- x86 I/O ports -----------------------------------------------------------------------------
+ */
 
 static inline seL4_Error seL4_X86_IOPortControl_Issue(seL4_X86_IOPortControl service,
                                                       seL4_Word first_port, seL4_Word last_port,
@@ -466,8 +469,7 @@ static inline seL4_X86_IOPort_In8_t seL4_X86_IOPort_In8(seL4_X86_IOPort service,
     return r;
 }
 
-static inline seL4_X86_IOPort_In16_t seL4_X86_IOPort_In16(seL4_X86_IOPort service,
-                                                          seL4_Uint16 port)
+static inline seL4_X86_IOPort_In16_t seL4_X86_IOPort_In16(seL4_X86_IOPort service, seL4_Uint16 port)
 {
     seL4_Word v;
     seL4_X86_IOPort_In16_t r;
@@ -476,8 +478,7 @@ static inline seL4_X86_IOPort_In16_t seL4_X86_IOPort_In16(seL4_X86_IOPort servic
     return r;
 }
 
-static inline seL4_X86_IOPort_In32_t seL4_X86_IOPort_In32(seL4_X86_IOPort service,
-                                                          seL4_Uint16 port)
+static inline seL4_X86_IOPort_In32_t seL4_X86_IOPort_In32(seL4_X86_IOPort service, seL4_Uint16 port)
 {
     seL4_Word v;
     seL4_X86_IOPort_In32_t r;

@@ -177,8 +177,8 @@ static inline void x64_sys_null(seL4_Word sys)
 
 static inline void seL4_Send(seL4_CPtr dest, seL4_MessageInfo_t msgInfo)
 {
-    x64_sys_send(seL4_SysSend, dest, msgInfo.words[0], seL4_GetMR(0), seL4_GetMR(1),
-                 seL4_GetMR(2), seL4_GetMR(3));
+    x64_sys_send(seL4_SysSend, dest, msgInfo.words[0], seL4_GetMR(0), seL4_GetMR(1), seL4_GetMR(2),
+                 seL4_GetMR(3));
 }
 
 static inline void seL4_NBSend(seL4_CPtr dest, seL4_MessageInfo_t msgInfo)
@@ -345,8 +345,8 @@ static inline seL4_MessageInfo_t seL4_ReplyRecv(seL4_CPtr src, seL4_MessageInfo_
     seL4_MessageInfo_t info;
     seL4_Word badge;
     seL4_Word mr0 = seL4_GetMR(0), mr1 = seL4_GetMR(1), mr2 = seL4_GetMR(2), mr3 = seL4_GetMR(3);
-    x64_sys_send_recv(seL4_SysReplyRecv, src, &badge, msgInfo.words[0], &info.words[0], &mr0,
-                      &mr1, &mr2, &mr3);
+    x64_sys_send_recv(seL4_SysReplyRecv, src, &badge, msgInfo.words[0], &info.words[0], &mr0, &mr1,
+                      &mr2, &mr3);
     seL4_SetMR(0, mr0);
     seL4_SetMR(1, mr1);
     seL4_SetMR(2, mr2);

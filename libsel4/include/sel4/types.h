@@ -49,8 +49,8 @@ static inline seL4_MessageInfo_t seL4_MessageInfo_new(seL4_Word label, seL4_Word
                                                       seL4_Word extraCaps, seL4_Word length)
 {
     seL4_MessageInfo_t info;
-    info.words[0] = (label << 12) | ((capsUnwrapped & 0x7) << 9) | ((extraCaps & 0x3) << 7) |
-                    (length & 0x7f);
+    info.words[0] =
+        (label << 12) | ((capsUnwrapped & 0x7) << 9) | ((extraCaps & 0x3) << 7) | (length & 0x7f);
     return info;
 }
 
@@ -135,15 +135,15 @@ static inline seL4_Word seL4_CapRights_get_capAllowGrantReply(seL4_CapRights_t r
     return (r.words[0] >> 3) & 1;
 }
 
-#define seL4_NoRights   seL4_CapRights_new(0, 0, 0, 0)
-#define seL4_CanWrite   seL4_CapRights_new(0, 0, 0, 1)
-#define seL4_CanRead    seL4_CapRights_new(0, 0, 1, 0)
-#define seL4_ReadWrite  seL4_CapRights_new(0, 0, 1, 1)
-#define seL4_CanGrant   seL4_CapRights_new(0, 1, 0, 0)
+#define seL4_NoRights      seL4_CapRights_new(0, 0, 0, 0)
+#define seL4_CanWrite      seL4_CapRights_new(0, 0, 0, 1)
+#define seL4_CanRead       seL4_CapRights_new(0, 0, 1, 0)
+#define seL4_ReadWrite     seL4_CapRights_new(0, 0, 1, 1)
+#define seL4_CanGrant      seL4_CapRights_new(0, 1, 0, 0)
 #define seL4_CanGrantReply seL4_CapRights_new(1, 0, 0, 0)
-#define seL4_NoWrite    seL4_CapRights_new(1, 1, 1, 0)
-#define seL4_NoRead     seL4_CapRights_new(1, 1, 0, 1)
-#define seL4_AllRights  seL4_CapRights_new(1, 1, 1, 1)
+#define seL4_NoWrite       seL4_CapRights_new(1, 1, 1, 0)
+#define seL4_NoRead        seL4_CapRights_new(1, 1, 0, 1)
+#define seL4_AllRights     seL4_CapRights_new(1, 1, 1, 1)
 
 /* --- CNode cap data: guard 63..6, guard size 5..0 ------------------------------------------ */
 typedef struct seL4_CNode_CapData {
