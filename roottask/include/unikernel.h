@@ -102,8 +102,16 @@ enum uk_irq_kind {
     UK_IRQ_MSI = 2,
 };
 
+/*
+ * handler: an IRQHandler cap already bound to the notification; acknowledge each interrupt
+ * with seL4_IRQHandler_Ack(handler). A PCI line that devices of several unikernels share
+ * (on QEMU's PC machine slots 3 and 4 share IOAPIC input 11) is taken by the root task,
+ * which passes each interrupt to all of them; their handler is then a stand-in, an
+ * endpoint cap on which seL4_IRQHandler_Ack works the same (the line is unmasked once every
+ * sharer has acknowledged) and other IRQHandler operations fail.
+ */
 struct uk_irq {
-    seL4_CPtr handler;       /* IRQHandler cap, already bound to the notification */
+    seL4_CPtr handler;       /* IRQHandler cap (or a stand-in, see above) */
     seL4_Word badge_bit;     /* bit of the notification word this IRQ sets */
     seL4_Word kind;          /* enum uk_irq_kind */
     seL4_Word line;          /* IOAPIC: the input (GSI) it arrives on; MSI: unused */
