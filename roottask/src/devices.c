@@ -19,15 +19,19 @@ static const char *entry_string(const struct sysdesc_device *d)
 
 /* --- Planning ------------------------------------------------------------------------------- */
 
-/* The process (other than p) holding the interrupt input, or 0. */
-static const struct process *input_owner(const struct process *p, const struct irq_route *r,
-                                         seL4_Word kind)
+static int same_input(const struct irq_route *a, const struct irq_route *b)
+{
+    return a->ioapic == b->ioapic && a->pin == b->pin;
+}
+
+/* The process (p or another) with an entry for the IOAPIC input r, or 0. */
+static struct process *input_holder(const struct irq_route *r, unsigned *entry)
 {
     for (unsigned i = 0; i < nprocesses; i++) {
-        const struct process_devices *dv = &processes[i].devices;
+        struct process_devices *dv = &processes[i].devices;
         for (unsigned j = 0; j < dv->nirqs; j++) {
-            if (&processes[i] != p && dv->irqs[j].kind == kind && kind == UK_IRQ_IOAPIC &&
-                dv->irqs[j].route.ioapic == r->ioapic && dv->irqs[j].route.pin == r->pin) {
+            if (dv->irqs[j].kind == UK_IRQ_IOAPIC && same_input(&dv->irqs[j].route, r)) {
+                *entry = j;
                 return &processes[i];
             }
         }
@@ -35,22 +39,36 @@ static const struct process *input_owner(const struct process *p, const struct i
     return 0;
 }
 
-/* Claims an IOAPIC input for p (shared by its own devices on the same input); returns the
- * index in p's irqs or NO_IRQ after printing why. */
+static seL4_Word add_irq(struct process_devices *dv, seL4_CPtr handler, seL4_Word kind,
+                         const struct irq_route *r, seL4_Word vector, seL4_Word pci_index,
+                         int shared_line)
+{
+    dv->irqs[dv->nirqs].handler = handler;
+    dv->irqs[dv->nirqs].kind = kind;
+    dv->irqs[dv->nirqs].route = *r;
+    dv->irqs[dv->nirqs].vector = vector;
+    dv->irqs[dv->nirqs].pci_index = pci_index;
+    dv->irqs[dv->nirqs].shared_line = shared_line;
+    return dv->nirqs++;
+}
+
+/*
+ * Claims an IOAPIC input for p; returns the index in p's irqs or NO_IRQ after printing why.
+ * Devices of one process on one input share its entry. A PCI line another process has too
+ * becomes a shared line (irqshare.c); an ISA line is never shared.
+ */
 static seL4_Word plan_ioapic_irq(struct process *p, const struct irq_route *r, seL4_Word pci_index,
                                  const struct sysdesc_device *d)
 {
     struct process_devices *dv = &p->devices;
-    for (unsigned j = 0; j < dv->nirqs; j++) {
-        if (dv->irqs[j].kind == UK_IRQ_IOAPIC && dv->irqs[j].route.ioapic == r->ioapic &&
-            dv->irqs[j].route.pin == r->pin) {
-            return j;
-        }
+    unsigned entry = 0;
+    struct process *holder = input_holder(r, &entry);
+    if (holder == p) {
+        return entry;
     }
-    const struct process *other = input_owner(p, r, UK_IRQ_IOAPIC);
-    if (other) {
-        desc_error(d->line, "%s: its interrupt (IOAPIC %lu input %lu) is already granted to '%s'",
-                   entry_string(d), r->ioapic, r->pin, other->uk->name);
+    if (dv->nirqs == UK_MAX_IRQS) {
+        desc_error(d->line, "%s: more than %d interrupts for '%s'", entry_string(d), UK_MAX_IRQS,
+                   p->uk->name);
         return NO_IRQ;
     }
     if (r->ioapic == timer_route.ioapic && r->pin == timer_route.pin) {
@@ -58,10 +76,25 @@ static seL4_Word plan_ioapic_irq(struct process *p, const struct irq_route *r, s
                    entry_string(d), r->pin);
         return NO_IRQ;
     }
-    if (dv->nirqs == UK_MAX_IRQS) {
-        desc_error(d->line, "%s: more than %d interrupts for '%s'", entry_string(d), UK_MAX_IRQS,
-                   p->uk->name);
-        return NO_IRQ;
+    if (holder) {
+        struct process_devices *other = &holder->devices;
+        if (pci_index == NO_IRQ || other->irqs[entry].pci_index == NO_IRQ) {
+            desc_error(d->line,
+                       "%s: its interrupt (IOAPIC %lu input %lu) is already granted to '%s' "
+                       "(ISA lines are not shared)",
+                       entry_string(d), r->ioapic, r->pin, holder->uk->name);
+            return NO_IRQ;
+        }
+        int line = irqshare_line(other->irqs[entry].handler);
+        if (line < 0) {
+            desc_error(d->line, "%s: too many shared interrupt lines", entry_string(d));
+            return NO_IRQ;
+        }
+        other->irqs[entry].shared_line = line;
+        irqshare_add((unsigned)line, holder);
+        irqshare_add((unsigned)line, p);
+        return add_irq(dv, other->irqs[entry].handler, UK_IRQ_IOAPIC, r, other->irqs[entry].vector,
+                       pci_index, line);
     }
     seL4_Word vector;
     seL4_CPtr handler = irq_claim_ioapic(r, &vector);
@@ -69,12 +102,7 @@ static seL4_Word plan_ioapic_irq(struct process *p, const struct irq_route *r, s
         desc_error(d->line, "%s: cannot get its interrupt", entry_string(d));
         return NO_IRQ;
     }
-    dv->irqs[dv->nirqs].handler = handler;
-    dv->irqs[dv->nirqs].kind = UK_IRQ_IOAPIC;
-    dv->irqs[dv->nirqs].route = *r;
-    dv->irqs[dv->nirqs].vector = vector;
-    dv->irqs[dv->nirqs].pci_index = pci_index;
-    return dv->nirqs++;
+    return add_irq(dv, handler, UK_IRQ_IOAPIC, r, vector, pci_index, -1);
 }
 
 static int plan_ports(struct process *p, seL4_Word first, seL4_Word last,
@@ -150,11 +178,7 @@ static int plan_pci_irq(struct process *p, struct pci_device *pd, seL4_Word inde
         }
         pd->msi_vector_set = 1;
         pd->msi_vector = vector;
-        dv->irqs[dv->nirqs].handler = handler;
-        dv->irqs[dv->nirqs].kind = UK_IRQ_MSI;
-        dv->irqs[dv->nirqs].vector = vector;
-        dv->irqs[dv->nirqs].pci_index = index;
-        *irq = dv->nirqs++;
+        *irq = add_irq(dv, handler, UK_IRQ_MSI, &(struct irq_route){0}, vector, index, -1);
         return 0;
     }
     if (!pd->irq_pin) {
@@ -303,12 +327,17 @@ int devices_grant(struct process *p, struct uk_init *ui)
     }
     for (unsigned i = 0; i < dv->nirqs; i++) {
         seL4_Word bit = i + 1; /* bit 0 is UK_NOTIFY_TIMER */
-        seL4_CPtr badged = slot_range_take(&p->slots);
-        if (!badged || irq_bind(dv->irqs[i].handler, p->notification, 1ul << bit, badged) < 0) {
-            return -1;
+        seL4_Word slot;
+        if (dv->irqs[i].shared_line >= 0) {
+            slot = irqshare_grant((unsigned)dv->irqs[i].shared_line, p, bit);
+        } else {
+            seL4_CPtr badged = slot_range_take(&p->slots);
+            slot = badged && irq_bind(dv->irqs[i].handler, p->notification, 1ul << bit, badged) == 0
+                       ? process_grant(p, dv->irqs[i].handler, seL4_AllRights)
+                       : 0;
         }
-        seL4_Word slot = process_grant(p, dv->irqs[i].handler, seL4_AllRights);
         if (!slot) {
+            say("%s: cannot grant its interrupt %u", p->uk->name, i);
             return -1;
         }
         ui->irqs[ui->n_irqs++] = (struct uk_irq){slot,
@@ -338,7 +367,10 @@ void devices_teardown(struct process *p)
         cspace_revoke(dv->ports[i].cap);
     }
     for (unsigned i = 0; i < dv->nirqs; i++) {
-        cspace_revoke(dv->irqs[i].handler);
-        seL4_IRQHandler_Clear(dv->irqs[i].handler);
+        if (dv->irqs[i].shared_line < 0) {
+            cspace_revoke(dv->irqs[i].handler);
+            seL4_IRQHandler_Clear(dv->irqs[i].handler);
+        }
     }
+    irqshare_leave(p);
 }

@@ -40,13 +40,16 @@ static seL4_Word describe_fault(struct process *p, seL4_Word label, const seL4_W
     size_t n = sizeof(p->fault);
     seL4_Word ip = len ? mr[0] : 0;
     switch (len >= 4 ? label : 0) {
-    case FAULT_VM:
+    case FAULT_VM: {
+        /* Without NX the error code has no fetch bit, but a fetch faults at its own IP. */
+        int fetch = mr[2] || (mr[3] & VM_FETCH) || mr[0] == mr[1];
         snprintf(d, n, "vm fault (%s, %s) at address 0x%lx",
-                 mr[3] & VM_FETCH   ? "instruction fetch"
+                 fetch              ? "instruction fetch"
                  : mr[3] & VM_WRITE ? "write"
                                     : "read",
                  mr[3] & VM_PRESENT ? "protection" : "not mapped", mr[1]);
         break;
+    }
     case FAULT_CAP:
         snprintf(d, n, "cap fault on cptr 0x%lx (lookup failure %lu%s)", mr[1], mr[3],
                  mr[2] ? ", receive phase" : "");

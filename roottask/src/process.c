@@ -111,12 +111,18 @@ static int give(struct process *p, seL4_Word slot, seL4_CPtr src, seL4_CapRights
     return 0;
 }
 
-seL4_Word process_grant(struct process *p, seL4_CPtr src, seL4_CapRights_t rights)
+seL4_Word process_grant_badged(struct process *p, seL4_CPtr src, seL4_CapRights_t rights,
+                               seL4_Word badge)
 {
-    if (p->free_slot == (1ul << UK_CNODE_BITS) || give(p, p->free_slot, src, rights, 0) < 0) {
+    if (p->free_slot == (1ul << UK_CNODE_BITS) || give(p, p->free_slot, src, rights, badge) < 0) {
         return 0;
     }
     return p->free_slot++;
+}
+
+seL4_Word process_grant(struct process *p, seL4_CPtr src, seL4_CapRights_t rights)
+{
+    return process_grant_badged(p, src, rights, 0);
 }
 
 static int map_new_frames(struct process *p, seL4_Word vaddr, seL4_Word pages,

@@ -159,6 +159,7 @@ struct process_devices {
         seL4_Word kind; /* enum uk_irq_kind */
         struct irq_route route;
         seL4_Word vector, pci_index;
+        int shared_line; /* index in irqshare.c's lines, or -1: the process has the input */
     } irqs[UK_MAX_IRQS];
 };
 
@@ -244,10 +245,16 @@ void console_init(void);
 
 #define BADGE_SERVICE    (1ul << 32)
 #define BADGE_FAULT      (2ul << 32)
+#define BADGE_IRQ_ACK    (3ul << 32) /* a shared line's stand-in handler (irqshare.c) */
 #define BADGE_KIND_MASK  (0xfful << 32)
 #define BADGE_INDEX_MASK 0xfffful
 /* Bit of the root task's own notification: the timer interrupt. */
 #define BADGE_TIMER_IRQ (1ul << 63)
+/* Bits of the root task's notification for shared interrupt lines (irqshare.c). */
+#define BADGE_SHARED_IRQ(line) (1ul << (48 + (line)))
+/* A wakeup with any of these bits is the notification, not a message (endpoint badges
+ * never use them). */
+#define BADGE_NOTIFY_MASK (0xfffful << 48)
 
 extern seL4_CPtr service_endpoint;
 void service_init(void);
@@ -339,6 +346,22 @@ int devices_grant(struct process *p, struct uk_init *ui);
 void devices_teardown(struct process *p);
 /* Copies a root-task cap into the process's next free slot; returns the slot or 0. */
 seL4_Word process_grant(struct process *p, seL4_CPtr src, seL4_CapRights_t rights);
+seL4_Word process_grant_badged(struct process *p, seL4_CPtr src, seL4_CapRights_t rights,
+                               seL4_Word badge);
+
+/* --- irqshare.c: interrupt lines shared between unikernels ---------------------------------- */
+
+/* Turns a claimed IOAPIC handler into a shared line (bound to the root task); -1 if full. */
+int irqshare_line(seL4_CPtr handler);
+void irqshare_add(unsigned line, struct process *p);
+/* At start: the process's stand-in handler cap (a slot of its CNode), or 0. */
+seL4_Word irqshare_grant(unsigned line, struct process *p, seL4_Word bit);
+/* The shared lines whose bits are set fired: pass them on. */
+void irqshare_fire(seL4_Word bits);
+/* A stand-in handler was invoked; returns the reply label (a seL4_Error). */
+seL4_Word irqshare_ack(seL4_Word badge, seL4_Word label);
+/* The process ended: it no longer holds up its lines. */
+void irqshare_leave(struct process *p);
 
 /* --- pci.c ------------------------------------------------------------------------------------ */
 

@@ -100,8 +100,11 @@ int service_loop(void)
     seL4_MessageInfo_t info = seL4_Recv(service_endpoint, &badge);
     for (;;) {
         int answer = 0;
-        if (badge & BADGE_TIMER_IRQ) {
-            timer_interrupt();
+        if (badge & BADGE_NOTIFY_MASK) {
+            if (badge & BADGE_TIMER_IRQ) {
+                timer_interrupt();
+            }
+            irqshare_fire(badge);
         } else {
             /* Copy the message out first: every kernel invocation reuses the IPC buffer. */
             m.label = seL4_MessageInfo_get_label(info);
@@ -114,6 +117,10 @@ int service_loop(void)
                 lifecycle_fault(p, m.label, m.mr, m.length);
             } else if (p && (badge & BADGE_KIND_MASK) == BADGE_SERVICE) {
                 answer = service_request(p, &m, &reply);
+            } else if (p && (badge & BADGE_KIND_MASK) == BADGE_IRQ_ACK) {
+                reply.label = irqshare_ack(badge, m.label);
+                reply.length = 0;
+                answer = 1;
             }
         }
         timer_check();

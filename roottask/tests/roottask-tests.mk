@@ -19,3 +19,23 @@ $(GUEST_BUILD)/%.elf: $(GUEST_BUILD)/%.o $(GUEST_RT_OBJS) $(RUNTIME_LIB) $(LIBSE
 
 .SECONDARY: $(GUEST_RT_OBJS) $(GUESTS:.elf=.o)
 ALL_TARGETS += $(GUESTS)
+
+# One QEMU test per system description in roottask/tests/systems (its comments say what
+# to check; see roottask/tests/system-test). They are independent, so make -j runs them
+# side by side.
+RT_SYSTEMS := $(wildcard roottask/tests/systems/*.system)
+RT_SYSTEM_RESULTS := $(patsubst roottask/tests/systems/%.system,$(RT_TEST_BUILD)/systems/%.passed,\
+	$(RT_SYSTEMS))
+
+$(RT_TEST_BUILD)/systems/%.passed: roottask/tests/systems/%.system roottask/tests/system-test \
+		$(BAKE) $(ROOTTASK_OBJ) $(GUESTS) roottask-test-always
+	@rm -f $@
+	$(Q)BAKE=$(BAKE) ROOTTASK_OBJ=$(ROOTTASK_OBJ) KERNEL=$(KERNEL) IMAGES=$(GUEST_BUILD) \
+		OUT=$(RT_TEST_BUILD)/systems QEMU_RUN=$(QEMU_RUN) roottask/tests/system-test $< && touch $@
+
+.PHONY: test-roottask test-roottask-systems roottask-test-always
+test-roottask-systems: $(RT_SYSTEM_RESULTS)
+	@echo "test-roottask: $(words $(RT_SYSTEM_RESULTS)) system tests passed"
+
+test-roottask: test-roottask-systems
+TEST_TARGETS += test-roottask
