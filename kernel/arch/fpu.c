@@ -8,7 +8,20 @@
 #include <printk.h>
 
 static tcb_t *fpu_owner;
+static bool fpu_trapping; /* CR0.TS as last written: CR0 writes are slow, so skip repeats */
 static uint8_t fpu_initial_state[512] ALIGNED(16);
+
+static void fpu_trap_on_use(bool trap)
+{
+    if (trap != fpu_trapping) {
+        if (trap) {
+            set_ts();
+        } else {
+            clts();
+        }
+        fpu_trapping = trap;
+    }
+}
 
 static void fxsave(uint8_t *area)
 {
@@ -27,7 +40,8 @@ void fpu_init(void)
     uint32_t mxcsr = 0x1f80;
     __asm__ volatile("ldmxcsr %0" : : "m"(mxcsr));
     fxsave(fpu_initial_state);
-    set_ts();
+    fpu_trapping = false;
+    fpu_trap_on_use(true);
 }
 
 void fpu_init_state(tcb_t *tcb)
@@ -45,21 +59,17 @@ void fpu_thread_deleted(tcb_t *tcb)
 /* Called when returning to `tcb`: registers are usable at once only if they are its own. */
 void fpu_prepare_return(tcb_t *tcb)
 {
-    if (fpu_owner == tcb) {
-        clts();
-    } else {
-        set_ts();
-    }
+    fpu_trap_on_use(fpu_owner != tcb);
 }
 
 /* Makes the FPU registers' owner's saved copy current (before reading its state). */
 void fpu_save_current_owner(void)
 {
     if (fpu_owner) {
-        clts();
+        fpu_trap_on_use(false);
         fxsave(fpu_owner->fpu_state);
         fpu_owner = 0;
-        set_ts();
+        fpu_trap_on_use(true);
     }
 }
 
@@ -75,7 +85,7 @@ extern tcb_t *current_thread;
 /* #NM from user mode: hand the FPU to the current thread. */
 void fpu_handle_unavailable(void)
 {
-    clts();
+    fpu_trap_on_use(false);
     if (fpu_owner) {
         fxsave(fpu_owner->fpu_state);
     }
