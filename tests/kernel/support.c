@@ -15,6 +15,11 @@ static char helper_tls[MAX_HELPERS][512] __attribute__((aligned(64)));
 #define MAX_DEFERRED 16
 static seL4_CPtr deferred[MAX_DEFERRED];
 static int n_deferred;
+static struct {
+    void (*fn)(seL4_Word);
+    seL4_Word arg;
+} deferred_calls[MAX_DEFERRED];
+static int n_deferred_calls;
 
 static char test_stack[65536] __attribute__((aligned(16)));
 static char test_tls[512] __attribute__((aligned(64)));
@@ -116,6 +121,10 @@ void support_start_test_thread(void (*entry)(void *), void *arg)
 
 void support_after_test(void)
 {
+    for (int i = n_deferred_calls - 1; i >= 0; i--) {
+        deferred_calls[i].fn(deferred_calls[i].arg);
+    }
+    n_deferred_calls = 0;
     for (int i = 0; i < n_deferred; i++) {
         seL4_CNode_Revoke(ROOT_CNODE, deferred[i], WORD_BITS);
     }
@@ -181,6 +190,16 @@ void defer_revoke(seL4_CPtr cap)
         ktest_fail(__FILE__, __LINE__, "too many deferred revokes");
     }
     deferred[n_deferred++] = cap;
+}
+
+void defer_call(void (*fn)(seL4_Word), seL4_Word arg)
+{
+    if (n_deferred_calls >= MAX_DEFERRED) {
+        ktest_fail(__FILE__, __LINE__, "too many deferred calls");
+    }
+    deferred_calls[n_deferred_calls].fn = fn;
+    deferred_calls[n_deferred_calls].arg = arg;
+    n_deferred_calls++;
 }
 
 seL4_CPtr map_new_frame(seL4_Word vaddr)

@@ -64,6 +64,9 @@ seL4_CPtr mint_badged(seL4_CPtr cap, seL4_Word badge);
 seL4_CPtr copy_cap(seL4_CPtr cap, seL4_CapRights_t rights);
 /* Revoked at the end of the current test (for caps outside the allocator's untypeds). */
 void defer_revoke(seL4_CPtr cap);
+/* Called (by the supervising root thread) at the end of the current test, before any clean-up,
+ * even if the test failed: for undoing device state. */
+void defer_call(void (*fn)(seL4_Word), seL4_Word arg);
 /* A frame mapped read-write at vaddr in the root VSpace (structures allocated as needed). */
 seL4_CPtr map_new_frame(seL4_Word vaddr);
 /* The root CNode, as a depth-64 path: slot `s` is cptr `s`. */
