@@ -8,8 +8,8 @@ $(BUILD)/roottask/%.o: CFLAGS_FOR = $(USER_CFLAGS) -Iroottask/include
 
 $(ROOTTASK_OBJ): $(RUNTIME_ROOT_CRT) $(ROOTTASK_OBJS) $(RUNTIME_LIB) $(LIBSEL4_LIB)
 	@echo "  LD -r   $@"
-	$(Q)$(LD) -r -z noexecstack -o $@ $(RUNTIME_ROOT_CRT) $(ROOTTASK_OBJS) --start-group $(RUNTIME_LIB) \
-		$(LIBSEL4_LIB) --end-group
+	$(Q)$(LD) -r -z noexecstack -o $@ $(RUNTIME_ROOT_CRT) $(ROOTTASK_OBJS) \
+		--start-group $(RUNTIME_LIB) $(LIBSEL4_LIB) --end-group
 
 # The same root task linked without an archive: proves it links on its own (it reports
 # that it has no system to run).
@@ -17,3 +17,17 @@ ROOTTASK_BARE := $(BUILD)/roottask/roottask-bare.elf
 $(eval $(call root_task,$(ROOTTASK_BARE),$(ROOTTASK_OBJS)))
 
 ALL_TARGETS += $(ROOTTASK_OBJ) $(ROOTTASK_BARE)
+
+# The shared code (roottask/shared: description parser, ELF checker, CPIO reader) is also
+# built for the host, for tools/bake and the host unit tests. Host objects land in
+# $(BUILD)/host/<source path>.o, compiled as ordinary hosted C (tools/ uses the rule too;
+# it is defined here because this fragment is read first).
+HOST_BUILD := $(BUILD)/host
+HOST_INCLUDES := -Iroottask/include -Ilibsel4/include
+
+$(HOST_BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $<"
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(HOST_INCLUDES) -c $< -o $@
+
+ROOTTASK_SHARED_HOST_OBJS := $(patsubst %.c,$(HOST_BUILD)/%.o,$(wildcard roottask/shared/*.c))

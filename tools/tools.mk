@@ -1,21 +1,8 @@
 # tools/: host programs. bake builds unikernel ELFs and bootable system images (tools/README.md).
-#
-# Host objects land in $(BUILD)/host/<source path>.o, compiled as ordinary hosted C; any
-# directory's host program or host test can use this rule.
-HOST_BUILD := $(BUILD)/host
-HOST_INCLUDES := -Iroottask/include -Ilibsel4/include
-
-$(HOST_BUILD)/%.o: %.c
-	@mkdir -p $(@D)
-	@echo "  HOSTCC  $<"
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(HOST_INCLUDES) -c $< -o $@
-
-# Code shared with the root task: the system description parser, ELF checker, CPIO reader.
-ROOTTASK_SHARED_HOST_OBJS := $(addprefix $(HOST_BUILD)/roottask/shared/,sysdesc.o elfcheck.o cpio.o)
-
+# Host objects use the $(HOST_BUILD) rule of roottask/roottask.mk.
 BAKE := $(BUILD)/tools/bake
 BAKE_OBJS := $(patsubst %.c,$(HOST_BUILD)/%.o,$(wildcard tools/bake/*.c)) \
-	$(HOST_BUILD)/roottask/shared/sysdesc.o $(HOST_BUILD)/roottask/shared/elfcheck.o
+	$(ROOTTASK_SHARED_HOST_OBJS)
 
 $(BAKE): $(BAKE_OBJS)
 	@mkdir -p $(@D)
@@ -23,6 +10,10 @@ $(BAKE): $(BAKE_OBJS)
 	$(Q)$(HOSTCC) -o $@ $^
 
 ALL_TARGETS += $(BAKE)
+
+# For fragments read before this one, which cannot name $(BAKE) in a prerequisite list.
+.PHONY: tools-bake
+tools-bake: $(BAKE)
 
 # make image SYSTEM=path/to/NAME.system -> build/image/NAME/{kernel32.elf,roottask.elf}
 # IMAGES=dir (or several) adds directories to search for the unikernel ELFs it names.
@@ -42,3 +33,10 @@ image: $(BAKE) $(ROOTTASK_OBJ)
 run-image: image
 	$(QEMU_RUN) -t $(or $(TIMEOUT),60) $(IMAGE_DIR)/kernel32.elf $(IMAGE_DIR)/roottask.elf \
 		$(QEMU_ARGS)
+
+# Tests of bake's command line (tools/tests/bake-test); the guests are the root task's.
+.PHONY: test-bake
+test-bake: $(BAKE) $(ROOTTASK_OBJ) $(GUESTS) $(KERNEL)
+	$(Q)BAKE=$(BAKE) BUILD=$(BUILD) ROOTTASK_OBJ=$(ROOTTASK_OBJ) KERNEL=$(KERNEL) \
+		GUEST_BUILD=$(GUEST_BUILD) CC=$(HOSTCC) tools/tests/bake-test
+TEST_TARGETS += test-bake

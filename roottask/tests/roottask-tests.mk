@@ -12,7 +12,7 @@ GUESTS := $(patsubst roottask/tests/guests/%.c,$(GUEST_BUILD)/%.elf,\
 	$(filter-out roottask/tests/guests/guest.c,$(wildcard roottask/tests/guests/*.c)))
 
 # Guests are linked by bake itself, without the platform.
-$(GUEST_BUILD)/%.elf: $(GUEST_BUILD)/%.o $(GUEST_RT_OBJS) $(RUNTIME_LIB) $(LIBSEL4_LIB) $(BAKE)
+$(GUEST_BUILD)/%.elf: $(GUEST_BUILD)/%.o $(GUEST_RT_OBJS) $(RUNTIME_LIB) $(LIBSEL4_LIB) | tools-bake
 	@echo "  BAKE    $@"
 	$(Q)$(BAKE) link --no-platform --linker-script runtime/user.ld --build $(BUILD) -o $@ \
 		$(GUEST_RT_OBJS) $<
@@ -28,14 +28,33 @@ RT_SYSTEM_RESULTS := $(patsubst roottask/tests/systems/%.system,$(RT_TEST_BUILD)
 	$(RT_SYSTEMS))
 
 $(RT_TEST_BUILD)/systems/%.passed: roottask/tests/systems/%.system roottask/tests/system-test \
-		$(BAKE) $(ROOTTASK_OBJ) $(GUESTS) roottask-test-always
+		$(ROOTTASK_OBJ) $(GUESTS) $(KERNEL) roottask-test-always | tools-bake
 	@rm -f $@
 	$(Q)BAKE=$(BAKE) ROOTTASK_OBJ=$(ROOTTASK_OBJ) KERNEL=$(KERNEL) IMAGES=$(GUEST_BUILD) \
 		OUT=$(RT_TEST_BUILD)/systems QEMU_RUN=$(QEMU_RUN) roottask/tests/system-test $< && touch $@
 
-.PHONY: test-roottask test-roottask-systems roottask-test-always
+.PHONY: test-roottask test-roottask-systems test-roottask-host roottask-test-always
 test-roottask-systems: $(RT_SYSTEM_RESULTS)
 	@echo "test-roottask: $(words $(RT_SYSTEM_RESULTS)) system tests passed"
 
-test-roottask: test-roottask-systems
+# Host unit tests: the parser, the ELF checker (also on every test guest) and the CPIO
+# reader against bake's writer.
+RT_HOST_BIN := $(RT_TEST_BUILD)/host
+RT_HOST_TESTS := $(addprefix $(RT_HOST_BIN)/,test_sysdesc test_elfcheck test_cpio)
+
+$(RT_HOST_BIN)/test_%: $(HOST_BUILD)/roottask/tests/host/test_%.o $(ROOTTASK_SHARED_HOST_OBJS)
+	@mkdir -p $(@D)
+	@echo "  HOSTLD  $@"
+	$(Q)$(HOSTCC) -o $@ $(filter %.o,$^)
+
+$(RT_HOST_BIN)/test_cpio: $(HOST_BUILD)/tools/bake/util.o $(HOST_BUILD)/tools/bake/cpio_write.o
+
+.SECONDARY: $(patsubst $(RT_HOST_BIN)/%,$(HOST_BUILD)/roottask/tests/host/%.o,$(RT_HOST_TESTS))
+
+test-roottask-host: $(RT_HOST_TESTS) $(GUESTS)
+	$(Q)$(RT_HOST_BIN)/test_sysdesc
+	$(Q)$(RT_HOST_BIN)/test_elfcheck $(GUESTS)
+	$(Q)$(RT_HOST_BIN)/test_cpio
+
+test-roottask: test-roottask-host test-roottask-systems
 TEST_TARGETS += test-roottask

@@ -1,0 +1,201 @@
+/*
+ * Host unit tests of the system description parser (roottask/shared/sysdesc.c): a good
+ * description read back field by field, then a table of bad ones, each with the exact
+ * message (file, line, problem) it must produce.
+ */
+#include "../../shared/sysdesc.h"
+#include "host_test.h"
+
+static struct sysdesc desc;
+
+static int parse(const char *text, char *err)
+{
+    return sysdesc_parse(&desc, "t.system", text, strlen(text), err, SYSDESC_ERROR_MAX);
+}
+
+static void good_description(void)
+{
+    static const char text[] = "# comment line\n"
+                               "[unikernel web]   # a comment after a header\n"
+                               "image    = web.elf\n"
+                               "memory   = 64M\n"
+                               "priority = 120\n"
+                               "argv     = httpd -p 80 \"a # not a comment\" \"say \\\"hi\\\"\"\n"
+                               "env      = HOME=/\n"
+                               "env      = \"MOTD=hello world\"\n"
+                               "pci      = 8086:100e\n"
+                               "pci      = 00:04.0\n"
+                               "ioports  = 0x2f8-0x2ff\n"
+                               "irq      = 3\n"
+                               "restart  = on-failure 3\n"
+                               "\n"
+                               "\t[unikernel db-2.x]\n"
+                               "  image = images/db.elf\r\n"
+                               "  memory = 4096k\n"
+                               "  restart = always 7\n";
+    char err[SYSDESC_ERROR_MAX] = "";
+    char buf[64];
+    int ok = parse(text, err) == 0;
+    host_check(ok, "a good description parses", err);
+    if (!ok) {
+        return;
+    }
+    const struct sysdesc_unikernel *w = &desc.uk[0], *d = &desc.uk[1];
+    host_check(desc.count == 2, "two unikernels", 0);
+    host_check_string("first name", w->name, "web");
+    host_check_string("image", w->image, "web.elf");
+    host_check(w->memory == 64ul << 20, "memory 64M", 0);
+    host_check(w->priority == 120, "priority", 0);
+    host_check(w->argc == 5, "argv has 5 words", 0);
+    host_check_string("argv[0]", sysdesc_arg(w, 0), "httpd");
+    host_check_string("argv[3] keeps a quoted '#'", sysdesc_arg(w, 3), "a # not a comment");
+    host_check_string("argv[4] unescapes quotes", sysdesc_arg(w, 4), "say \"hi\"");
+    host_check(w->envc == 2, "two env entries", 0);
+    host_check_string("env[1] quoted", sysdesc_env(w, 1), "MOTD=hello world");
+    host_check(w->ndevices == 4, "four device entries", 0);
+    sysdesc_device_string(&w->devices[0], buf, sizeof(buf));
+    host_check_string("pci by id", buf, "pci 8086:100e");
+    sysdesc_device_string(&w->devices[1], buf, sizeof(buf));
+    host_check_string("pci by address", buf, "pci 00:04.0");
+    sysdesc_device_string(&w->devices[2], buf, sizeof(buf));
+    host_check_string("ioports", buf, "ioports 0x2f8-0x2ff");
+    sysdesc_device_string(&w->devices[3], buf, sizeof(buf));
+    host_check_string("irq", buf, "irq 3");
+    host_check(w->devices[2].line == 11, "device lines are kept", 0);
+    host_check(w->restart == SYSDESC_RESTART_ON_FAILURE && w->restart_max == 3, "restart", 0);
+    host_check_string("second name", d->name, "db-2.x");
+    host_check(d->memory == 4ul << 20, "memory 4096k", 0);
+    host_check(d->priority == SYSDESC_DEFAULT_PRIORITY, "default priority", 0);
+    host_check(d->argc == 1 && !strcmp(sysdesc_arg(d, 0), "db-2.x"), "argv defaults to the name",
+               0);
+    host_check(d->restart == SYSDESC_RESTART_ALWAYS && d->restart_max == 7, "restart always", 0);
+    host_check(d->line == 15 && d->image_line == 16, "section and key lines", 0);
+}
+
+static void defaults(void)
+{
+    char err[SYSDESC_ERROR_MAX] = "";
+    int ok = parse("[unikernel a]\nimage=a.elf\n", err) == 0;
+    host_check(ok, "a minimal description parses", err);
+    host_check(ok && desc.uk[0].memory == SYSDESC_DEFAULT_MEMORY &&
+                   desc.uk[0].restart == SYSDESC_RESTART_NEVER && desc.uk[0].ndevices == 0,
+               "defaults: 16M, restart never, no devices", 0);
+}
+
+static const struct {
+    const char *what, *text, *error;
+} bad[] = {
+    {"unknown key", "[unikernel a]\nimage = a.elf\nimgae = b.elf\n",
+     "t.system:3: unknown key 'imgae'"},
+    {"missing image", "[unikernel a]\nmemory = 8M\n",
+     "t.system:1: unikernel 'a' has no image (add 'image = FILE')"},
+    {"bad memory number", "[unikernel a]\nimage = a.elf\nmemory = 12x\n",
+     "t.system:3: bad memory size '12x' (a number with an optional K, M or G, at most 1T)"},
+    {"memory beyond the limit", "[unikernel a]\nimage = a.elf\nmemory = 2048G\n",
+     "t.system:3: bad memory size '2048G' (a number with an optional K, M or G, at most 1T)"},
+    {"memory not in pages", "[unikernel a]\nimage = a.elf\nmemory = 100000\n",
+     "t.system:3: memory 100000 must be a multiple of 4K and at least 64K"},
+    {"bad priority number", "[unikernel a]\nimage = a.elf\npriority = ten\n",
+     "t.system:3: bad number 'ten' for priority"},
+    {"priority of the root task", "[unikernel a]\nimage = a.elf\npriority = 255\n",
+     "t.system:3: priority 255 out of range (1..254)"},
+    {"number overflow", "[unikernel a]\nimage = a.elf\npriority = 99999999999999999999999\n",
+     "t.system:3: bad number '99999999999999999999999' for priority"},
+    {"duplicate name", "[unikernel a]\nimage = a.elf\n\n[unikernel a]\nimage = b.elf\n",
+     "t.system:4: duplicate unikernel name 'a' (first on line 1)"},
+    {"duplicate key", "[unikernel a]\nimage = a.elf\nmemory = 8M\nmemory = 9M\n",
+     "t.system:4: duplicate key 'memory' (first on line 3)"},
+    {"device granted twice",
+     "[unikernel a]\nimage = a.elf\npci = 8086:100e\n[unikernel b]\n"
+     "image = b.elf\npci = 8086:100e\n",
+     "t.system:6: pci 8086:100e: already granted (pci 8086:100e to 'a' on line 3)"},
+    {"same device twice in one unikernel",
+     "[unikernel a]\nimage = a.elf\npci = 00:03.0\npci = 00:03.0\n",
+     "t.system:4: pci 00:03.0: already granted (pci 00:03.0 to 'a' on line 3)"},
+    {"overlapping ports",
+     "[unikernel a]\nimage = a.elf\nioports = 0x2f0-0x2f8\n[unikernel b]\n"
+     "image = b.elf\nioports = 0x2f8-0x2ff\n",
+     "t.system:6: ioports 0x2f8-0x2ff: already granted (ioports 0x2f0-0x2f8 to 'a' on line 3)"},
+    {"irq granted twice",
+     "[unikernel a]\nimage = a.elf\nirq = 5\n[unikernel b]\nimage = b.elf\n"
+     "irq = 5\n",
+     "t.system:6: irq 5: already granted (irq 5 to 'a' on line 3)"},
+    {"PCI configuration ports", "[unikernel a]\nimage = a.elf\nioports = 0xcf8-0xcff\n",
+     "t.system:3: ioports 0xcf8-0xcff: reserved for the root task's PCI configuration access"},
+    {"the console's ports", "[unikernel a]\nimage = a.elf\nioports = 0x3f8\n",
+     "t.system:3: ioports 0x3f8: reserved for the system console (COM1)"},
+    {"bad port range", "[unikernel a]\nimage = a.elf\nioports = 0x300-0x2ff\n",
+     "t.system:3: bad I/O port range '0x300-0x2ff' (expected FIRST-LAST, e.g. 0x2f8-0x2ff)"},
+    {"port beyond 16 bits", "[unikernel a]\nimage = a.elf\nioports = 0x10000-0x10001\n",
+     "t.system:3: bad I/O port range '0x10000-0x10001' (expected FIRST-LAST, e.g. 0x2f8-0x2ff)"},
+    {"the timer's irq", "[unikernel a]\nimage = a.elf\nirq = 0\n",
+     "t.system:3: irq 0: reserved for the root task's timer (PIT)"},
+    {"irq out of range", "[unikernel a]\nimage = a.elf\nirq = 16\n",
+     "t.system:3: irq 16 out of range (0..15)"},
+    {"bad pci id", "[unikernel a]\nimage = a.elf\npci = 8086-100e\n",
+     "t.system:3: bad PCI device '8086-100e' (expected VENDOR:DEVICE or BUS:DEV.FN in hex)"},
+    {"bad pci address", "[unikernel a]\nimage = a.elf\npci = 00:20.0\n",
+     "t.system:3: bad PCI address '00:20.0' (expected BUS:DEV.FN in hex, e.g. 00:03.0)"},
+    {"key outside a section", "image = a.elf\n",
+     "t.system:1: key 'image' outside a [unikernel NAME] section"},
+    {"unknown section", "[machine x]\n",
+     "t.system:1: unknown section '[machine x]' (expected [unikernel NAME])"},
+    {"unclosed section", "[unikernel a\n",
+     "t.system:1: section header '[unikernel a' lacks its closing ']'"},
+    {"bad name", "[unikernel -a]\n",
+     "t.system:1: bad unikernel name '-a' (1 to 31 letters, digits, '-', '_', '.', starting "
+     "with a letter or digit)"},
+    {"no value", "[unikernel a]\nimage =\n", "t.system:2: key 'image' has no value"},
+    {"no equals sign", "[unikernel a]\nimage a.elf\n",
+     "t.system:2: expected 'key = value' or '[unikernel NAME]', found 'image a.elf'"},
+    {"two images", "[unikernel a]\nimage = a.elf b.elf\n",
+     "t.system:2: image takes one value, found more"},
+    {"unterminated quote", "[unikernel a]\nimage = a.elf\nargv = a \"b\n",
+     "t.system:3: unterminated double quote"},
+    {"env without a name", "[unikernel a]\nimage = a.elf\nenv = =x\n",
+     "t.system:3: env entry '=x' must be NAME=VALUE"},
+    {"unknown restart policy", "[unikernel a]\nimage = a.elf\nrestart = sometimes\n",
+     "t.system:3: unknown restart policy 'sometimes' (never, on-failure N or always N)"},
+    {"restart without a count", "[unikernel a]\nimage = a.elf\nrestart = always\n",
+     "t.system:3: restart always needs a count N (the most restarts)"},
+    {"restart count zero", "[unikernel a]\nimage = a.elf\nrestart = on-failure 0\n",
+     "t.system:3: restart count 0 out of range (1..1000)"},
+    {"control character", "[unikernel a]\nimage = a\001.elf\n",
+     "t.system:2: unexpected control character 0x01"},
+    {"nothing in it", "# only a comment\n\n",
+     "t.system: no unikernels (add a [unikernel NAME] section)"},
+};
+
+static void bad_descriptions(void)
+{
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char err[SYSDESC_ERROR_MAX] = "";
+        char what[96];
+        snprintf(what, sizeof(what), "rejects: %s", bad[i].what);
+        if (parse(bad[i].text, err) == 0) {
+            host_check(0, what, "it parsed");
+        } else {
+            host_check_string(what, err, bad[i].error);
+        }
+    }
+}
+
+static void long_line(void)
+{
+    static char text[SYSDESC_LINE_MAX + 64];
+    char err[SYSDESC_ERROR_MAX] = "";
+    memset(text, 'x', sizeof(text) - 2);
+    memcpy(text, "[unikernel a]\nargv = ", 21);
+    text[sizeof(text) - 2] = '\n';
+    host_check(parse(text, err) < 0 && strstr(err, "t.system:2: line too long") == err,
+               "rejects: a line too long", err);
+}
+
+int main(void)
+{
+    good_description();
+    defaults();
+    bad_descriptions();
+    long_line();
+    return host_test_done("sysdesc");
+}
