@@ -51,8 +51,11 @@ $(RT_HOST_BIN)/test_cpio: $(HOST_BUILD)/tools/bake/util.o $(HOST_BUILD)/tools/ba
 
 .SECONDARY: $(patsubst $(RT_HOST_BIN)/%,$(HOST_BUILD)/roottask/tests/host/%.o,$(RT_HOST_TESTS))
 
+# The example in README.md's "System description reference" must parse too.
 test-roottask-host: $(RT_HOST_TESTS) $(GUESTS)
-	$(Q)$(RT_HOST_BIN)/test_sysdesc
+	$(Q)sed -n '/^## System description reference/,/^## /{/^```$$/,/^```$$/p}' README.md | \
+		grep -v '^```' > $(RT_HOST_BIN)/readme-example.system
+	$(Q)$(RT_HOST_BIN)/test_sysdesc $(RT_HOST_BIN)/readme-example.system
 	$(Q)$(RT_HOST_BIN)/test_elfcheck $(GUESTS)
 	$(Q)$(RT_HOST_BIN)/test_cpio
 

@@ -191,11 +191,28 @@ static void long_line(void)
                "rejects: a line too long", err);
 }
 
-int main(void)
+/* Descriptions named on the command line (e.g. the README's example) must parse. */
+static void files(int argc, char **argv)
+{
+    static char text[1 << 16];
+    for (int i = 1; i < argc; i++) {
+        char err[SYSDESC_ERROR_MAX] = "", what[300];
+        FILE *f = fopen(argv[i], "r");
+        size_t n = f ? fread(text, 1, sizeof(text), f) : 0;
+        if (f) {
+            fclose(f);
+        }
+        snprintf(what, sizeof(what), "%s parses", argv[i]);
+        host_check(n && sysdesc_parse(&desc, argv[i], text, n, err, sizeof(err)) == 0, what, err);
+    }
+}
+
+int main(int argc, char **argv)
 {
     good_description();
     defaults();
     bad_descriptions();
     long_line();
+    files(argc, argv);
     return host_test_done("sysdesc");
 }
