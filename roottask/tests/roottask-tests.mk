@@ -38,18 +38,21 @@ test-roottask-systems: $(RT_SYSTEM_RESULTS)
 	@echo "test-roottask: $(words $(RT_SYSTEM_RESULTS)) system tests passed"
 
 # Host unit tests: the parser, the ELF checker (also on every test guest) and the CPIO
-# reader against bake's writer.
+# reader against bake's writer. Each is built straight from its sources with
+# AddressSanitizer and UBSan, which watch the random-damage rounds.
 RT_HOST_BIN := $(RT_TEST_BUILD)/host
 RT_HOST_TESTS := $(addprefix $(RT_HOST_BIN)/,test_sysdesc test_elfcheck test_cpio)
+RT_HOST_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all
 
-$(RT_HOST_BIN)/test_%: $(HOST_BUILD)/roottask/tests/host/test_%.o $(ROOTTASK_SHARED_HOST_OBJS)
+$(RT_HOST_BIN)/test_sysdesc: roottask/shared/sysdesc.c
+$(RT_HOST_BIN)/test_elfcheck: roottask/shared/elfcheck.c
+$(RT_HOST_BIN)/test_cpio: roottask/shared/cpio.c tools/bake/util.c tools/bake/cpio_write.c
+$(RT_HOST_BIN)/test_%: roottask/tests/host/test_%.c roottask/tests/host/host_test.h \
+		$(wildcard roottask/shared/*.h)
 	@mkdir -p $(@D)
-	@echo "  HOSTLD  $@"
-	$(Q)$(HOSTCC) -o $@ $(filter %.o,$^)
-
-$(RT_HOST_BIN)/test_cpio: $(HOST_BUILD)/tools/bake/util.o $(HOST_BUILD)/tools/bake/cpio_write.o
-
-.SECONDARY: $(patsubst $(RT_HOST_BIN)/%,$(HOST_BUILD)/roottask/tests/host/%.o,$(RT_HOST_TESTS))
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(filter-out -MMD -MP,$(HOST_CFLAGS)) $(RT_HOST_SANITIZE) $(HOST_INCLUDES) \
+		-o $@ $(filter %.c,$^)
 
 # The example in README.md's "System description reference" must parse too.
 test-roottask-host: $(RT_HOST_TESTS) $(GUESTS)

@@ -35,3 +35,12 @@ static inline int host_test_done(const char *suite)
     printf("%s: %d checks, %d failed\n", suite, host_test_checks, host_test_failures);
     return host_test_failures ? 1 : 0;
 }
+
+/* A deterministic pseudo-random sequence for the mutation tests. */
+static unsigned long host_test_seed = 12345;
+
+static inline unsigned host_random(unsigned bound)
+{
+    host_test_seed = host_test_seed * 6364136223846793005ul + 1442695040888963407ul;
+    return (unsigned)((host_test_seed >> 33) % bound);
+}

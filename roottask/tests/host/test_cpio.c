@@ -76,10 +76,34 @@ static void damaged(void)
     expect_error("rejects: an empty archive", 0, "archive truncated at offset 0x0 (no trailer)");
 }
 
+/* Random damage anywhere in the archive: reading must end, inside the buffer. */
+static void mutations(void)
+{
+    unsigned ended = 0;
+    for (int round = 0; round < 20000; round++) {
+        struct cpio_entry e;
+        char err[128];
+        size_t offset = 0;
+        build();
+        for (unsigned k = 1 + host_random(3); k > 0; k--) {
+            archive.data[host_random((unsigned)archive.size)] =
+                "0123456789abcdefF\0z"[host_random(20)];
+        }
+        int r, steps = 0;
+        while ((r = cpio_next(archive.data, archive.size, &offset, &e, err, sizeof(err))) == 1 &&
+               steps < 100) {
+            steps++;
+        }
+        ended += r != 1;
+    }
+    host_check(ended == 20000, "20000 damaged archives are read to an end", 0);
+}
+
 int main(void)
 {
     round_trip();
     damaged();
+    mutations();
     free(archive.data);
     return host_test_done("cpio");
 }

@@ -204,6 +204,41 @@ static void bad_images(void)
     }
 }
 
+/*
+ * Random damage to the headers of the valid image: whatever passes must really lie inside
+ * the file and the allowed range (and AddressSanitizer sees every access).
+ */
+static void mutations(void)
+{
+    unsigned passed = 0, wrong = 0;
+    for (int round = 0; round < 20000; round++) {
+        struct image im;
+        struct elf_image out;
+        char err[200];
+        valid(&im);
+        unsigned char *bytes = (unsigned char *)&im;
+        for (unsigned k = 1 + host_random(3); k > 0; k--) {
+            bytes[host_random(sizeof(Elf64_Ehdr) + 3 * sizeof(Elf64_Phdr))] =
+                (unsigned char)host_random(256);
+        }
+        if (check(&im, FILE_SIZE, &out, err) != 0) {
+            continue;
+        }
+        passed++;
+        for (unsigned i = 0; i < out.nsegments; i++) {
+            const struct elf_segment *sg = &out.segments[i];
+            if (sg->offset + sg->filesz > FILE_SIZE || sg->filesz > sg->memsz ||
+                sg->vaddr < UK_IMAGE_VADDR_MIN || sg->vaddr + sg->memsz > UK_IMAGE_VADDR_MAX ||
+                (i && out.segments[i - 1].vaddr + out.segments[i - 1].memsz > sg->vaddr)) {
+                wrong++;
+            }
+        }
+    }
+    char detail[64];
+    snprintf(detail, sizeof(detail), "%u passed, %u of them wrongly", passed, wrong);
+    host_check(wrong == 0, "20000 damaged images", detail);
+}
+
 static void files(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
@@ -226,6 +261,7 @@ int main(int argc, char **argv)
 {
     valid_image();
     bad_images();
+    mutations();
     files(argc, argv);
     return host_test_done("elfcheck");
 }

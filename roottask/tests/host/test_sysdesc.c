@@ -191,6 +191,39 @@ static void long_line(void)
                "rejects: a line too long", err);
 }
 
+/*
+ * Random damage to a good description: every result must be a parse or a message naming
+ * the file (the build runs this under AddressSanitizer, which catches any stray access).
+ */
+static void mutations(void)
+{
+    static const char good[] = "[unikernel web]\nimage = web.elf\nmemory = 64M\n"
+                               "argv = a \"b c\" d\nenv = X=1\npci = 8086:100e\n"
+                               "ioports = 0x2f8-0x2ff\nirq = 3\nrestart = always 2\n"
+                               "[unikernel db]\nimage = db.elf\npci = 00:04.0\n";
+    static const char alphabet[] = "[]=\"#\\\n\t -:.0x9aFGKM\001unikernel";
+    unsigned parsed = 0, rejected = 0, bad = 0;
+    for (int round = 0; round < 20000; round++) {
+        char text[sizeof(good)], err[SYSDESC_ERROR_MAX] = "";
+        memcpy(text, good, sizeof(good));
+        for (unsigned k = 1 + host_random(4); k > 0; k--) {
+            text[host_random(sizeof(good) - 1)] = alphabet[host_random(sizeof(alphabet) - 1)];
+        }
+        if (sysdesc_parse(&desc, "t.system", text, host_random(sizeof(good)), err, sizeof(err)) ==
+            0) {
+            parsed++;
+        } else if (!strncmp(err, "t.system", 8)) {
+            rejected++;
+        } else {
+            bad++;
+        }
+    }
+    char detail[96];
+    snprintf(detail, sizeof(detail), "%u parsed, %u rejected with a message, %u otherwise", parsed,
+             rejected, bad);
+    host_check(bad == 0, "20000 damaged descriptions", detail);
+}
+
 /* Descriptions named on the command line (e.g. the README's example) must parse. */
 static void files(int argc, char **argv)
 {
@@ -213,6 +246,7 @@ int main(int argc, char **argv)
     defaults();
     bad_descriptions();
     long_line();
+    mutations();
     files(argc, argv);
     return host_test_done("sysdesc");
 }
