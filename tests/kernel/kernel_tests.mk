@@ -34,7 +34,8 @@ $(KTEST_BUILD)/framework.o: $(KTEST_BUILD)/ktest_filter.h
 $(eval $(call root_task,$(KTEST_ELF),$(KTEST_OBJS)))
 
 .PHONY: test-kernel ktest-filter-always
-test-kernel: $(KTEST_ELF)
+# Our kernel is built first when it is the one selected.
+test-kernel: $(KTEST_ELF) $(filter $(BUILD)/%,$(KERNEL))
 	@echo "  QEMU    $(KTEST_ELF) on $(KERNEL)"
 	$(Q)log=$$(mktemp); \
 	$(QEMU_RUN) -t $(KTEST_TIMEOUT) -l $$log $(KERNEL) $(KTEST_ELF) $(KTEST_QEMU_ARGS); \
