@@ -150,6 +150,34 @@ void pf_sched_stats(struct pf_sched_stats *s);
 /* Prints every thread with its state and pending timeout (diagnostics). */
 void pf_sched_dump(void);
 
+/* --- Extra TCBs ---------------------------------------------------------------------------- */
+
+/*
+ * A second kernel thread in this process, for what cannot be a platform thread: handling
+ * the faults of the main TCB (I/O-port emulation) or measuring kernel-level switches. It
+ * runs fn(arg) on its own stack with its own TLS block and IPC buffer, at the process's
+ * priority, with the root task's fault endpoint. It runs concurrently with the platform's
+ * threads, so it may use seL4 calls, the console's raw output and read-only data only --
+ * no allocator, scheduler or buffered console state.
+ */
+struct pf_tcb {
+    seL4_CPtr tcb;       /* its TCB capability */
+    seL4_IPCBuffer *ipc; /* its IPC buffer */
+};
+int pf_tcb_start(struct pf_tcb *t, void (*fn)(void *), void *arg, size_t stack_size);
+
+/* --- I/O ports ------------------------------------------------------------------------------ */
+
+/* Port I/O through the granted IOPort capabilities (width 1, 2 or 4); EPERM if not granted. */
+int pf_ioport_in(unsigned port, unsigned width, uint32_t *value);
+int pf_ioport_out(unsigned port, unsigned width, uint32_t value);
+/*
+ * Lets IN/OUT instructions on granted ports work: a handler TCB catches the fault seL4
+ * raises for them, performs the access with the IOPort capability and resumes the thread.
+ * Other faults still go to the root task. Returns 0 once running, or an errno.
+ */
+int pf_ioport_emulation(void);
+
 /* --- Interrupts ----------------------------------------------------------------------------- */
 
 /*

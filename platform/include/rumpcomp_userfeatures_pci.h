@@ -14,8 +14,9 @@
  *   PCI bus attaches and, if it returns 0, lets drivers map I/O-port BARs; on x86 its
  *   bus_space functions then execute IN/OUT instructions directly. seL4 does not let a
  *   user thread execute those (port access is an IOPort capability invocation), so this
- *   platform's rumpcomp_pci_iospace_init() reports an error and I/O BARs stay unmapped;
- *   drivers that need port I/O do not attach (see platform/README.md).
+ *   platform's rumpcomp_pci_iospace_init() starts its port-I/O emulator, which turns the
+ *   resulting faults into IOPort invocations on the ports granted to the unikernel
+ *   (pf_ioport_emulation in platform.h), and fails if no ports were granted.
  */
 #pragma once
 

@@ -154,11 +154,15 @@ unsigned long rumpcomp_pci_virt_to_mach(void *va)
 }
 
 /*
- * Port I/O: with this call succeeding the PCI component would let drivers execute IN/OUT
- * instructions directly, which fault on seL4 (ports are reached through IOPort capability
- * invocations only). Say no, so I/O BARs stay unmapped and drivers use memory BARs.
+ * Port I/O: when this succeeds the PCI component lets drivers map I/O BARs and execute
+ * IN/OUT on them directly. Those instructions fault on seL4, so they only work with the
+ * platform's emulator running (it performs them with the granted IOPort capabilities).
  */
 int rumpcomp_pci_iospace_init(void)
 {
-    return ENOTSUP;
+    int error = pf_ioport_emulation();
+    if (error && pfru_verbose) {
+        printf("rumpuser: no port I/O for PCI devices (error %d)\n", error);
+    }
+    return error;
 }

@@ -22,6 +22,8 @@ void pf_console_raw(const char *s);
 size_t pf_tls_area_size(void);
 /* Fills a TLS area for a new thread (IPC buffer pointer included); returns its thread pointer. */
 uintptr_t pf_tls_setup(void *area);
+/* The calling thread's thread pointer (%fs:0). */
+uintptr_t pf_tls_current(void);
 /* Loads the FS base of the (only) TCB. */
 void pf_tls_load(uintptr_t tp);
 
@@ -32,6 +34,8 @@ int pf_mem_init(const struct uk_init *init);
 seL4_CPtr pf_slot_alloc(void);
 /* A kernel object (TCB, endpoint, notification, paging structure) in a fresh slot. */
 int pf_object_alloc(seL4_Word type, seL4_Word size_bits, seL4_CPtr *cap);
+/* A fresh zeroed 4 KiB frame from the object pool, mapped outside the heap. */
+void *pf_frame_new(seL4_CPtr *cap);
 /* Maps a 4 KiB frame, creating missing paging structures. */
 int pf_map_frame(seL4_CPtr frame, uintptr_t vaddr, seL4_X86_VMAttributes attr);
 /* Physical address if [va, va+len) is physically contiguous platform memory, else 0. */
@@ -70,6 +74,11 @@ struct pf_page *pf_page_at(uint32_t index);
 /* Doubly linked page lists (free lists, partial slabs) threaded through next/prev. */
 void pf_page_list_push(uint32_t *head, uint32_t index);
 void pf_page_list_remove(uint32_t *head, uint32_t index);
+
+/* --- ioport.c -------------------------------------------------------------------------------- */
+
+/* Slot of the root task's fault endpoint (UK_SLOT_FAULT_EP unless the emulator moved it). */
+seL4_CPtr pf_root_fault_ep(void);
 
 /* --- time.c ---------------------------------------------------------------------------------- */
 

@@ -23,6 +23,8 @@
 #define SLOT_RESERVE 256
 #define MAX_ORDER    20 /* largest block 2^20 pages = 4 GiB */
 #define MAX_FRAMES   (1u << UK_CNODE_BITS)
+/* Single frames mapped outside the heap (IPC buffers of extra TCBs), 1 TiB above it. */
+#define MISC_VADDR (UK_FREE_VADDR + (1ul << 40))
 
 static seL4_CPtr slot_next, slot_end;
 static seL4_CPtr pool;
@@ -171,6 +173,17 @@ static unsigned map_frames(seL4_CPtr ut, unsigned bits, unsigned n, uintptr_t *v
         }
     }
     return done;
+}
+
+void *pf_frame_new(seL4_CPtr *cap)
+{
+    static uintptr_t next = MISC_VADDR;
+    if (pf_object_alloc(seL4_X86_4K, 0, cap) != 0 ||
+        pf_map_frame(*cap, next, seL4_X86_Default_VMAttributes) != 0) {
+        return 0;
+    }
+    next += PF_PAGE_SIZE;
+    return (void *)(next - PF_PAGE_SIZE);
 }
 
 /* --- Buddy allocator ------------------------------------------------------------------------- */

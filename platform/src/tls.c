@@ -10,7 +10,7 @@
 /* Set once the initial context has its TLS; reading %fs:0 before that would fault. */
 static bool tls_ready;
 
-static uintptr_t current_tp(void)
+uintptr_t pf_tls_current(void)
 {
     uintptr_t tp;
     __asm__ volatile("movq %%fs:0, %0" : "=r"(tp));
@@ -32,7 +32,7 @@ uintptr_t pf_tls_setup(void *area)
      * The initial context has no TLS yet when it gets here; pf_tls_load sets its pointer.
      */
     if (tls_ready) {
-        uintptr_t offset = (uintptr_t)&__sel4_ipc_buffer - current_tp();
+        uintptr_t offset = (uintptr_t)&__sel4_ipc_buffer - pf_tls_current();
         *(seL4_IPCBuffer **)(tp + offset) = (seL4_IPCBuffer *)pf_uk->ipc_buffer;
     }
     return tp;

@@ -45,6 +45,7 @@ struct tc;
     X(stress)                   \
     X(pci_enumerate)            \
     X(pci_map_bars)             \
+    X(pci_port_io)              \
     X(pci_interrupt)            \
     X(dma_memory)               \
     X(virt_to_mach)
