@@ -165,6 +165,8 @@ struct pf_tcb {
     seL4_IPCBuffer *ipc; /* its IPC buffer */
 };
 int pf_tcb_start(struct pf_tcb *t, void (*fn)(void *), void *arg, size_t stack_size);
+/* A kernel object (endpoint, notification, ...) from the process's object pool. */
+int pf_kobject_alloc(seL4_Word type, seL4_CPtr *cap);
 
 /* --- I/O ports ------------------------------------------------------------------------------ */
 

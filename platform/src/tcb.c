@@ -45,3 +45,8 @@ int pf_tcb_start(struct pf_tcb *t, void (*fn)(void *), void *arg, size_t stack_s
     }
     return 0;
 }
+
+int pf_kobject_alloc(seL4_Word type, seL4_CPtr *cap)
+{
+    return pf_object_alloc(type, 0, cap);
+}
