@@ -43,16 +43,6 @@ static size_t align4(size_t n)
     return (n + 3) & ~(size_t)3;
 }
 
-__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t err_size, const char *fmt,
-                                                      ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, err_size, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 int cpio_next(const void *archive, size_t size, size_t *offset, struct cpio_entry *entry, char *err,
               size_t err_size)
 {
@@ -60,27 +50,27 @@ int cpio_next(const void *archive, size_t size, size_t *offset, struct cpio_entr
     size_t at = *offset;
     uint32_t field[13];
     if (at > size || size - at < CPIO_HEADER_SIZE) {
-        return fail(err, err_size, "archive truncated at offset 0x%zx (no trailer)", at);
+        return report_problem(err, err_size, "archive truncated at offset 0x%zx (no trailer)", at);
     }
     const char *h = base + at;
     if (memcmp(h, "070701", 6)) {
-        return fail(err, err_size, "bad CPIO header at offset 0x%zx (not newc)", at);
+        return report_problem(err, err_size, "bad CPIO header at offset 0x%zx (not newc)", at);
     }
     for (int i = 0; i < 13; i++) {
         if (hex8(h + 6 + 8 * i, &field[i]) < 0) {
-            return fail(err, err_size, "bad CPIO header at offset 0x%zx (not hex)", at);
+            return report_problem(err, err_size, "bad CPIO header at offset 0x%zx (not hex)", at);
         }
     }
     size_t name_size = field[NEWC_NAMESIZE];
     size_t name_at = at + CPIO_HEADER_SIZE;
     if (name_size == 0 || size - name_at < name_size || base[name_at + name_size - 1]) {
-        return fail(err, err_size, "bad CPIO entry name at offset 0x%zx", at);
+        return report_problem(err, err_size, "bad CPIO entry name at offset 0x%zx", at);
     }
     size_t data_at = align4(name_at + name_size);
     size_t data_size = field[NEWC_FILESIZE];
     if (data_at > size || size - data_at < data_size) {
-        return fail(err, err_size, "CPIO entry '%s' runs past the end of the archive",
-                    base + name_at);
+        return report_problem(err, err_size, "CPIO entry '%s' runs past the end of the archive",
+                              base + name_at);
     }
     entry->name = base + name_at;
     entry->data = base + data_at;

@@ -36,40 +36,32 @@ struct phdr {
 _Static_assert(sizeof(struct ehdr) == EHDR_SIZE, "ELF64 header");
 _Static_assert(sizeof(struct phdr) == PHDR_SIZE, "ELF64 program header");
 
-__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t err_size, const char *fmt,
-                                                      ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, err_size, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 static int check_header(const struct ehdr *eh, size_t size, char *err, size_t err_size)
 {
     static const unsigned char magic[4] = {0x7f, 'E', 'L', 'F'};
     if (memcmp(eh->ident, magic, sizeof(magic))) {
-        return fail(err, err_size, "not an ELF file (bad magic)");
+        return report_problem(err, err_size, "not an ELF file (bad magic)");
     }
     if (eh->ident[EI_CLASS] != ELFCLASS64) {
-        return fail(err, err_size, "not a 64-bit ELF file (class %u)", eh->ident[EI_CLASS]);
+        return report_problem(err, err_size, "not a 64-bit ELF file (class %u)",
+                              eh->ident[EI_CLASS]);
     }
     if (eh->ident[EI_DATA] != ELFDATA2LSB) {
-        return fail(err, err_size, "not a little-endian ELF file");
+        return report_problem(err, err_size, "not a little-endian ELF file");
     }
     if (eh->machine != EM_X86_64) {
-        return fail(err, err_size, "not an x86_64 program (machine %u)", eh->machine);
+        return report_problem(err, err_size, "not an x86_64 program (machine %u)", eh->machine);
     }
     if (eh->type != ET_EXEC) {
-        return fail(err, err_size, "not a static executable (ELF type %u, need ET_EXEC)", eh->type);
+        return report_problem(err, err_size, "not a static executable (ELF type %u, need ET_EXEC)",
+                              eh->type);
     }
     if (eh->phentsize != PHDR_SIZE || eh->phnum == 0 || eh->phnum > ELFCHECK_MAX_PHDRS) {
-        return fail(err, err_size, "bad program header table (%u entries of %u bytes)", eh->phnum,
-                    eh->phentsize);
+        return report_problem(err, err_size, "bad program header table (%u entries of %u bytes)",
+                              eh->phnum, eh->phentsize);
     }
     if (eh->phoff > size || (size - eh->phoff) / PHDR_SIZE < eh->phnum) {
-        return fail(err, err_size, "program headers lie outside the file");
+        return report_problem(err, err_size, "program headers lie outside the file");
     }
     return 0;
 }
@@ -78,19 +70,22 @@ static int check_segment(const struct phdr *ph, unsigned index, size_t size, uin
                          uint64_t vaddr_max, char *err, size_t err_size)
 {
     if (ph->offset > size || size - ph->offset < ph->filesz) {
-        return fail(err, err_size,
-                    "segment %u: file bytes 0x%llx+0x%llx lie outside the file (0x%zx bytes)",
-                    index, (unsigned long long)ph->offset, (unsigned long long)ph->filesz, size);
+        return report_problem(
+            err, err_size,
+            "segment %u: file bytes 0x%llx+0x%llx lie outside the file (0x%zx bytes)", index,
+            (unsigned long long)ph->offset, (unsigned long long)ph->filesz, size);
     }
     if (ph->filesz > ph->memsz) {
-        return fail(err, err_size, "segment %u: file size 0x%llx exceeds memory size 0x%llx", index,
-                    (unsigned long long)ph->filesz, (unsigned long long)ph->memsz);
+        return report_problem(err, err_size,
+                              "segment %u: file size 0x%llx exceeds memory size 0x%llx", index,
+                              (unsigned long long)ph->filesz, (unsigned long long)ph->memsz);
     }
     if (ph->vaddr < vaddr_min || ph->vaddr > vaddr_max || vaddr_max - ph->vaddr < ph->memsz) {
-        return fail(err, err_size,
-                    "segment %u at 0x%llx+0x%llx lies outside the allowed range [0x%llx, 0x%llx)",
-                    index, (unsigned long long)ph->vaddr, (unsigned long long)ph->memsz,
-                    (unsigned long long)vaddr_min, (unsigned long long)vaddr_max);
+        return report_problem(
+            err, err_size,
+            "segment %u at 0x%llx+0x%llx lies outside the allowed range [0x%llx, 0x%llx)", index,
+            (unsigned long long)ph->vaddr, (unsigned long long)ph->memsz,
+            (unsigned long long)vaddr_min, (unsigned long long)vaddr_max);
     }
     return 0;
 }
@@ -110,7 +105,7 @@ int elf_check(const void *data, size_t size, uint64_t vaddr_min, uint64_t vaddr_
 {
     struct ehdr eh;
     if (size < EHDR_SIZE) {
-        return fail(err, err_size, "not an ELF file (only %zu bytes)", size);
+        return report_problem(err, err_size, "not an ELF file (only %zu bytes)", size);
     }
     memcpy(&eh, data, sizeof(eh));
     if (check_header(&eh, size, err, err_size) < 0) {
@@ -122,8 +117,8 @@ int elf_check(const void *data, size_t size, uint64_t vaddr_min, uint64_t vaddr_
         struct phdr ph;
         memcpy(&ph, (const char *)data + eh.phoff + (size_t)i * PHDR_SIZE, sizeof(ph));
         if (ph.type == PT_INTERP || ph.type == PT_DYNAMIC) {
-            return fail(err, err_size, "dynamically linked (segment %u); need a static executable",
-                        i);
+            return report_problem(err, err_size,
+                                  "dynamically linked (segment %u); need a static executable", i);
         }
         if (ph.type != PT_LOAD || ph.memsz == 0) {
             continue;
@@ -132,31 +127,33 @@ int elf_check(const void *data, size_t size, uint64_t vaddr_min, uint64_t vaddr_
             return -1;
         }
         if (out->nsegments == ELFCHECK_MAX_SEGMENTS) {
-            return fail(err, err_size, "too many loadable segments (at most %d)",
-                        ELFCHECK_MAX_SEGMENTS);
+            return report_problem(err, err_size, "too many loadable segments (at most %d)",
+                                  ELFCHECK_MAX_SEGMENTS);
         }
         struct elf_segment s = {ph.vaddr, ph.memsz, ph.offset, ph.filesz, ph.flags};
         insert_sorted(out, &s);
     }
     if (out->nsegments == 0) {
-        return fail(err, err_size, "no loadable segments");
+        return report_problem(err, err_size, "no loadable segments");
     }
     int entry_ok = 0;
     for (unsigned i = 0; i < out->nsegments; i++) {
         const struct elf_segment *s = &out->segments[i];
         if (i + 1 < out->nsegments && s->vaddr + s->memsz > out->segments[i + 1].vaddr) {
-            return fail(err, err_size, "segments at 0x%llx+0x%llx and 0x%llx+0x%llx overlap",
-                        (unsigned long long)s->vaddr, (unsigned long long)s->memsz,
-                        (unsigned long long)out->segments[i + 1].vaddr,
-                        (unsigned long long)out->segments[i + 1].memsz);
+            return report_problem(err, err_size,
+                                  "segments at 0x%llx+0x%llx and 0x%llx+0x%llx overlap",
+                                  (unsigned long long)s->vaddr, (unsigned long long)s->memsz,
+                                  (unsigned long long)out->segments[i + 1].vaddr,
+                                  (unsigned long long)out->segments[i + 1].memsz);
         }
         if ((s->flags & PF_X) && eh.entry >= s->vaddr && eh.entry - s->vaddr < s->memsz) {
             entry_ok = 1;
         }
     }
     if (!entry_ok) {
-        return fail(err, err_size, "entry point 0x%llx is not inside an executable segment",
-                    (unsigned long long)eh.entry);
+        return report_problem(err, err_size,
+                              "entry point 0x%llx is not inside an executable segment",
+                              (unsigned long long)eh.entry);
     }
     return 0;
 }

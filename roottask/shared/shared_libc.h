@@ -16,3 +16,14 @@
 #else
 #include <runtime.h>
 #endif
+
+/* Formats a problem into err for the caller to report; returns -1 (the failure value). */
+__attribute__((format(printf, 3, 4))) static inline int report_problem(char *err, size_t err_size,
+                                                                       const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, err_size, fmt, ap);
+    va_end(ap);
+    return -1;
+}

@@ -1,0 +1,265 @@
+/*
+ * The keys of a unikernel section: one parser per key, each checking its value and storing
+ * it in the unikernel being filled (reference: README.md, "System description reference").
+ */
+#include "sysdesc_parser.h"
+
+/* A key that may be given once per unikernel: remembers its line, rejects a second one. */
+static int once(struct parser *p, const char *key, unsigned *line)
+{
+    if (*line) {
+        return fail(p, "duplicate key '%s' (first on line %u)", key, *line);
+    }
+    *line = p->line;
+    return 0;
+}
+
+static int key_image(struct parser *p, const char *key, const char *value)
+{
+    if (once(p, key, &p->uk->image_line) < 0) {
+        return -1;
+    }
+    return single_word(p, key, value, p->uk->image, sizeof(p->uk->image));
+}
+
+static int key_memory(struct parser *p, const char *key, const char *value)
+{
+    char word[32];
+    if (once(p, key, &p->uk->memory_line) < 0 ||
+        single_word(p, key, value, word, sizeof(word)) < 0) {
+        return -1;
+    }
+    size_t n = strlen(word);
+    unsigned shift = 0;
+    switch (n ? word[n - 1] : 0) {
+    case 'K':
+    case 'k':
+        shift = 10;
+        break;
+    case 'M':
+    case 'm':
+        shift = 20;
+        break;
+    case 'G':
+    case 'g':
+        shift = 30;
+        break;
+    }
+    if (shift) {
+        word[n - 1] = 0;
+    }
+    uint64_t v;
+    if (parse_number(word, 0, &v) < 0 || v > (SYSDESC_MAX_MEMORY >> shift)) {
+        return fail(p, "bad memory size '%s' (a number with an optional K, M or G, at most 1T)",
+                    value);
+    }
+    v <<= shift;
+    if (v < SYSDESC_MIN_MEMORY || (v & 0xfff)) {
+        return fail(p, "memory %s must be a multiple of 4K and at least 64K", value);
+    }
+    p->uk->memory = v;
+    return 0;
+}
+
+static int key_priority(struct parser *p, const char *key, const char *value)
+{
+    char word[32];
+    uint64_t v;
+    if (once(p, key, &p->uk->priority_line) < 0 ||
+        single_word(p, key, value, word, sizeof(word)) < 0 ||
+        number_in_range(p, key, word, 1, SYSDESC_MAX_PRIORITY, &v) < 0) {
+        return -1;
+    }
+    p->uk->priority = (unsigned)v;
+    return 0;
+}
+
+static int key_argv(struct parser *p, const char *key, const char *value)
+{
+    char word[SYSDESC_LINE_MAX];
+    int r;
+    if (once(p, key, &p->uk->argv_line) < 0) {
+        return -1;
+    }
+    p->uk->argc = 0;
+    while ((r = next_word(p, &value, word, sizeof(word))) == 1) {
+        if (p->uk->argc == SYSDESC_MAX_ARGS) {
+            return fail(p, "too many arguments (at most %d)", SYSDESC_MAX_ARGS);
+        }
+        if (store_string(p, word, &p->uk->argv[p->uk->argc++]) < 0) {
+            return -1;
+        }
+    }
+    return r;
+}
+
+static int key_env(struct parser *p, const char *key, const char *value)
+{
+    char word[SYSDESC_LINE_MAX];
+    if (single_word(p, key, value, word, sizeof(word)) < 0) {
+        return -1;
+    }
+    const char *eq = strchr(word, '=');
+    if (!eq || eq == word) {
+        return fail(p, "env entry '%s' must be NAME=VALUE", word);
+    }
+    if (p->uk->envc == SYSDESC_MAX_ARGS) {
+        return fail(p, "too many env entries (at most %d)", SYSDESC_MAX_ARGS);
+    }
+    return store_string(p, word, &p->uk->env[p->uk->envc++]);
+}
+
+static struct sysdesc_device *new_device(struct parser *p, enum sysdesc_device_kind kind)
+{
+    if (p->uk->ndevices == SYSDESC_MAX_DEVICES) {
+        fail(p, "too many devices for '%s' (at most %d)", p->uk->name, SYSDESC_MAX_DEVICES);
+        return 0;
+    }
+    struct sysdesc_device *d = &p->uk->devices[p->uk->ndevices++];
+    d->kind = kind;
+    d->line = p->line;
+    return d;
+}
+
+static int hex_field(const char *s, unsigned max_digits, uint64_t max, uint64_t *out)
+{
+    return strlen(s) > max_digits || parse_number(s, 16, out) < 0 || *out > max ? -1 : 0;
+}
+
+static int key_pci(struct parser *p, const char *key, const char *value)
+{
+    char word[32], copy[32];
+    if (single_word(p, key, value, word, sizeof(word)) < 0) {
+        return -1;
+    }
+    memcpy(copy, word, sizeof(copy));
+    char *second = split_at(copy, ':');
+    uint64_t a, b, c;
+    if (second && strchr(second, '.')) {
+        char *fn = split_at(second, '.');
+        if (hex_field(copy, 2, 0xff, &a) < 0 || hex_field(second, 2, 0x1f, &b) < 0 ||
+            hex_field(fn, 1, 7, &c) < 0) {
+            return fail(p, "bad PCI address '%s' (expected BUS:DEV.FN in hex, e.g. 00:03.0)", word);
+        }
+        struct sysdesc_device *d = new_device(p, SYSDESC_PCI_ADDR);
+        if (!d) {
+            return -1;
+        }
+        d->u.addr.bus = (uint8_t)a;
+        d->u.addr.dev = (uint8_t)b;
+        d->u.addr.fn = (uint8_t)c;
+        return 0;
+    }
+    if (!second || hex_field(copy, 4, 0xffff, &a) < 0 || hex_field(second, 4, 0xffff, &b) < 0) {
+        return fail(p, "bad PCI device '%s' (expected VENDOR:DEVICE or BUS:DEV.FN in hex)", word);
+    }
+    struct sysdesc_device *d = new_device(p, SYSDESC_PCI_ID);
+    if (!d) {
+        return -1;
+    }
+    d->u.id.vendor = (uint16_t)a;
+    d->u.id.device = (uint16_t)b;
+    return 0;
+}
+
+static int key_ioports(struct parser *p, const char *key, const char *value)
+{
+    char word[32], copy[32];
+    if (single_word(p, key, value, word, sizeof(word)) < 0) {
+        return -1;
+    }
+    memcpy(copy, word, sizeof(copy));
+    char *last_word = split_at(copy, '-');
+    uint64_t first, last;
+    if (parse_number(copy, 0, &first) < 0 ||
+        (last_word ? parse_number(last_word, 0, &last) : parse_number(copy, 0, &last)) < 0 ||
+        first > last || last > 0xffff) {
+        return fail(p, "bad I/O port range '%s' (expected FIRST-LAST, e.g. 0x2f8-0x2ff)", word);
+    }
+    const char *user = sysdesc_reserved_ports((unsigned)first, (unsigned)last);
+    if (user) {
+        return fail(p, "ioports %s: reserved for %s", word, user);
+    }
+    struct sysdesc_device *d = new_device(p, SYSDESC_IOPORTS);
+    if (!d) {
+        return -1;
+    }
+    d->u.ports.first = (uint16_t)first;
+    d->u.ports.last = (uint16_t)last;
+    return 0;
+}
+
+static int key_irq(struct parser *p, const char *key, const char *value)
+{
+    char word[32];
+    uint64_t v;
+    if (single_word(p, key, value, word, sizeof(word)) < 0 ||
+        number_in_range(p, key, word, 0, 15, &v) < 0) {
+        return -1;
+    }
+    const char *user = sysdesc_reserved_irq((unsigned)v);
+    if (user) {
+        return fail(p, "irq %s: reserved for %s", word, user);
+    }
+    struct sysdesc_device *d = new_device(p, SYSDESC_IRQ);
+    if (!d) {
+        return -1;
+    }
+    d->u.irq = (uint8_t)v;
+    return 0;
+}
+
+static int key_restart(struct parser *p, const char *key, const char *value)
+{
+    const char *rest = value;
+    char policy[32], count[32], extra[8];
+    if (once(p, key, &p->uk->restart_line) < 0 || next_word(p, &rest, policy, sizeof(policy)) < 0) {
+        return -1;
+    }
+    int has_count = next_word(p, &rest, count, sizeof(count));
+    if (has_count < 0 || next_word(p, &rest, extra, sizeof(extra)) != 0) {
+        return fail(p, "bad restart policy '%s' (never, on-failure N or always N)", value);
+    }
+    if (!strcmp(policy, "never")) {
+        if (has_count) {
+            return fail(p, "restart never takes no count");
+        }
+        p->uk->restart = SYSDESC_RESTART_NEVER;
+        return 0;
+    }
+    if (!strcmp(policy, "on-failure")) {
+        p->uk->restart = SYSDESC_RESTART_ON_FAILURE;
+    } else if (!strcmp(policy, "always")) {
+        p->uk->restart = SYSDESC_RESTART_ALWAYS;
+    } else {
+        return fail(p, "unknown restart policy '%s' (never, on-failure N or always N)", policy);
+    }
+    if (!has_count) {
+        return fail(p, "restart %s needs a count N (the most restarts)", policy);
+    }
+    uint64_t n;
+    if (number_in_range(p, "restart count", count, 1, SYSDESC_MAX_RESTARTS, &n) < 0) {
+        return -1;
+    }
+    p->uk->restart_max = (unsigned)n;
+    return 0;
+}
+
+static const struct {
+    const char *name;
+    sysdesc_key_parser *parse;
+} keys[] = {
+    {"image", key_image},     {"memory", key_memory}, {"priority", key_priority},
+    {"argv", key_argv},       {"env", key_env},       {"pci", key_pci},
+    {"ioports", key_ioports}, {"irq", key_irq},       {"restart", key_restart},
+};
+
+sysdesc_key_parser *sysdesc_find_key(const char *name)
+{
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        if (!strcmp(keys[i].name, name)) {
+            return keys[i].parse;
+        }
+    }
+    return 0;
+}
