@@ -1,7 +1,7 @@
 /*
  * Runner of the rumpuser conformance suite: one line per test ("ok NAME" or "FAIL NAME:
- * why"), then "N passed, N failed"; the unikernel's exit status (and so QEMU's) is 0 only
- * if nothing failed. Each test runs in its own thread holding the virtual CPU, like a rump
+ * why"), then "N passed, N failed"; rumpuser_exit() then ends the unikernel with status 0
+ * only if nothing failed, which the root task turns into QEMU's exit status. Each test runs in its own thread holding the virtual CPU, like a rump
  * kernel thread; a test that does not finish within TEST_TIMEOUT_MS is reported and ends
  * the run, since it may hold the CPU every later test needs.
  */
@@ -141,5 +141,6 @@ int main(void)
         }
     }
     printf("%u passed, %u failed\n", passed, failed);
-    return failed ? 1 : 0;
+    /* The last hypercall: its status becomes the unikernel's, and so QEMU's. */
+    rumpuser_exit(failed ? 1 : 0);
 }
