@@ -73,7 +73,7 @@ enum uk_slot {
 
 #define UK_NAME_MAX      32
 #define UK_MAX_UNTYPED   64
-#define UK_MAX_DEVFRAMES 128
+#define UK_MAX_DEVFRAMES 512 /* 4 KiB frames of all BARs together (an e1000e has 68) */
 #define UK_MAX_IOPORTS   16
 #define UK_MAX_IRQS      16
 #define UK_MAX_PCI       8
@@ -137,6 +137,11 @@ struct uk_pci_device {
     struct uk_pci_bar bars[UK_PCI_BARS];
 };
 
+/*
+ * A file the description makes the unikernel carry ("file = PATH [NAME]"): its bytes are
+ * mapped read-only at vaddr (page aligned, from UK_FILES_VADDR on, the rest of the last
+ * page zero). name is NAME, or PATH's last component: no '/', NUL-terminated.
+ */
 struct uk_file {
     char name[UK_NAME_MAX];
     seL4_Word vaddr;         /* read-only mapping */
