@@ -1,7 +1,7 @@
 # bench/threadswitch: costs of a platform thread switch and of the kernel-thread
 # alternatives (see threadswitch.c); `make bench` prints them.
 THREADSWITCH_ELF := $(BUILD)/bench/threadswitch/threadswitch.uk.elf
-$(BUILD)/bench/%.o: CFLAGS_FOR = $(PLATFORM_CFLAGS)
+$(BUILD)/bench/threadswitch/%.o: CFLAGS_FOR = $(PLATFORM_CFLAGS)
 $(THREADSWITCH_ELF): $(BUILD)/bench/threadswitch/threadswitch.o
 ALL_TARGETS += $(THREADSWITCH_ELF)
 
