@@ -16,6 +16,7 @@
 #define SYSDESC_MAX_UNIKERNELS 32
 #define SYSDESC_MAX_DEVICES    16 /* pci + ioports + irq entries per unikernel */
 #define SYSDESC_MAX_ARGS       64 /* argv entries, and env entries, per unikernel */
+#define SYSDESC_MAX_FILES      16 /* files carried in the image, per unikernel */
 #define SYSDESC_STRINGS        4096
 #define SYSDESC_NAME_MAX       32 /* including the terminating NUL */
 #define SYSDESC_PATH_MAX       128
@@ -79,6 +80,14 @@ struct sysdesc_unikernel {
 
     unsigned ndevices;
     struct sysdesc_device devices[SYSDESC_MAX_DEVICES];
+
+    /* file = PATH [NAME]: PATH is looked up like the image, NAME is what the unikernel sees. */
+    unsigned nfiles;
+    struct sysdesc_file {
+        char path[SYSDESC_PATH_MAX];
+        char name[SYSDESC_NAME_MAX];
+        unsigned line;
+    } files[SYSDESC_MAX_FILES];
 };
 
 struct sysdesc {

@@ -245,6 +245,48 @@ static int key_restart(struct parser *p, const char *key, const char *value)
     return 0;
 }
 
+/* file = PATH [NAME]; NAME defaults to PATH's last component. */
+static int key_file(struct parser *p, const char *key, const char *value)
+{
+    struct sysdesc_unikernel *uk = p->uk;
+    char path[SYSDESC_PATH_MAX], name[SYSDESC_PATH_MAX], extra[8];
+    int has_name;
+    if (next_word(p, &value, path, sizeof(path)) != 1 ||
+        (has_name = next_word(p, &value, name, sizeof(name))) < 0) {
+        return -1;
+    }
+    if (next_word(p, &value, extra, sizeof(extra)) != 0) {
+        return fail(p, "%s takes a path and an optional name, found more", key);
+    }
+    if (!has_name) {
+        const char *last = path;
+        for (const char *c = path; *c; c++) {
+            if (*c == '/' && c[1]) {
+                last = c + 1;
+            }
+        }
+        memcpy(name, last, strlen(last) + 1);
+    }
+    size_t n = strlen(name);
+    if (n == 0 || n >= SYSDESC_NAME_MAX || strchr(name, '/')) {
+        return fail(p, "bad file name '%s' (1 to %d characters, no '/')", name,
+                    SYSDESC_NAME_MAX - 1);
+    }
+    for (unsigned i = 0; i < uk->nfiles; i++) {
+        if (!strcmp(uk->files[i].name, name)) {
+            return fail(p, "duplicate file name '%s' (first on line %u)", name, uk->files[i].line);
+        }
+    }
+    if (uk->nfiles == SYSDESC_MAX_FILES) {
+        return fail(p, "too many files for '%s' (at most %d)", uk->name, SYSDESC_MAX_FILES);
+    }
+    struct sysdesc_file *f = &uk->files[uk->nfiles++];
+    memcpy(f->path, path, sizeof(f->path));
+    memcpy(f->name, name, n + 1);
+    f->line = p->line;
+    return 0;
+}
+
 static const struct {
     const char *name;
     sysdesc_key_parser *parse;
@@ -252,6 +294,7 @@ static const struct {
     {"image", key_image},     {"memory", key_memory}, {"priority", key_priority},
     {"argv", key_argv},       {"env", key_env},       {"pci", key_pci},
     {"ioports", key_ioports}, {"irq", key_irq},       {"restart", key_restart},
+    {"file", key_file},
 };
 
 sysdesc_key_parser *sysdesc_find_key(const char *name)

@@ -1,7 +1,7 @@
 /*
  * The system archive: a CPIO archive that tools/bake links into the root task between the
  * symbols roottask_archive_start and roottask_archive_end. It holds "system/NAME" (the
- * description) and "image/IMAGE" for each image the description names.
+ * description), "image/IMAGE" for each image and "file/PATH" for each file it names.
  */
 #include "roottask.h"
 
@@ -11,6 +11,7 @@ extern const char roottask_archive_end[] __attribute__((weak));
 
 #define SYSTEM_PREFIX "system/"
 #define IMAGE_PREFIX  "image/"
+#define FILE_PREFIX   "file/"
 
 static size_t archive_size(void)
 {
@@ -48,21 +49,29 @@ int archive_load_system(struct sysdesc *desc)
     return 0;
 }
 
-int archive_find_image(const struct sysdesc *desc, const struct sysdesc_unikernel *uk,
-                       const void **data, size_t *size)
+/* The data of PREFIX + name, or -1 after printing "FILE:LINE: kind 'name': problem". */
+static int find_entry(const char *prefix, const char *kind, const char *name, unsigned line,
+                      const void **data, size_t *size)
 {
-    char name[SYSDESC_PATH_MAX + sizeof(IMAGE_PREFIX)], err[SYSDESC_ERROR_MAX];
+    char entry[SYSDESC_PATH_MAX + 8], err[SYSDESC_ERROR_MAX];
     struct cpio_entry e;
-    snprintf(name, sizeof(name), IMAGE_PREFIX "%s", uk->image);
-    int r = cpio_find(roottask_archive_start, archive_size(), name, &e, err, sizeof(err));
+    snprintf(entry, sizeof(entry), "%s%s", prefix, name);
+    int r = cpio_find(roottask_archive_start, archive_size(), entry, &e, err, sizeof(err));
     if (r <= 0) {
-        char msg[SYSDESC_ERROR_MAX];
-        sysdesc_error(desc, uk->image_line, msg, sizeof(msg), "image '%s': %s", uk->image,
-                      r < 0 ? err : "not in the system archive");
-        say("%s", msg);
-        return -1;
+        return desc_error(line, "%s '%s': %s", kind, name,
+                          r < 0 ? err : "not in the system archive");
     }
     *data = e.data;
     *size = e.size;
     return 0;
+}
+
+int archive_find_image(const struct sysdesc_unikernel *uk, const void **data, size_t *size)
+{
+    return find_entry(IMAGE_PREFIX, "image", uk->image, uk->image_line, data, size);
+}
+
+int archive_find_file(const struct sysdesc_file *f, const void **data, size_t *size)
+{
+    return find_entry(FILE_PREFIX, "file", f->path, f->line, data, size);
 }

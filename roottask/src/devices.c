@@ -143,7 +143,7 @@ static int plan_region(struct process *p, const struct pci_device *pd, unsigned 
         bits++;
     }
     seL4_Word paddr = b->base & ~((1ul << bits) - 1), frames = 1ul << (bits - PAGE_BITS);
-    if (dv->nregions == UK_MAX_DEVFRAMES || dv->frames + frames > UK_MAX_DEVFRAMES) {
+    if (dv->nregions == ARRAY_SIZE(dv->regions) || dv->frames + frames > UK_MAX_DEVFRAMES) {
         return desc_error(d->line,
                           "%s: BAR %u (%lu KiB) exceeds the %d device frames a "
                           "unikernel can have",

@@ -5,8 +5,9 @@
  *
  * Address space (unikernel.h): image segments below UK_IMAGE_VADDR_MAX, init data at
  * UK_INIT_VADDR (read-only), IPC buffer at UK_IPC_BUFFER_VADDR, stack below UK_STACK_TOP,
- * device frames from UK_DEVICE_VADDR. CSpace: one CNode of 2^UK_CNODE_BITS slots with the
- * fixed slots of enum uk_slot, then the grants, then free slots.
+ * files it carries from UK_FILES_VADDR (read-only), device frames from UK_DEVICE_VADDR. CSpace: one
+ * CNode of 2^UK_CNODE_BITS slots with the fixed slots of enum uk_slot, then the grants, then free
+ * slots.
  */
 #include "roottask.h"
 
@@ -32,6 +33,22 @@ int desc_error(unsigned line, const char *fmt, ...)
     return -1;
 }
 
+_Static_assert(SYSDESC_MAX_FILES <= UK_MAX_FILES, "every file fits uk_init.files");
+
+/* Finds the files the process carries and places them one after another, page aligned. */
+static int plan_files(struct process *p)
+{
+    p->file_pages = 0;
+    for (unsigned i = 0; i < p->uk->nfiles; i++) {
+        if (archive_find_file(&p->uk->files[i], &p->files[i].data, &p->files[i].size) < 0) {
+            return -1;
+        }
+        p->files[i].vaddr = UK_FILES_VADDR + p->file_pages * PAGE_SIZE;
+        p->file_pages += ROUND_UP(p->files[i].size, PAGE_SIZE) / PAGE_SIZE;
+    }
+    return 0;
+}
+
 /* The address ranges the root task maps for the process, sorted by address. */
 static unsigned layout(const struct process *p, struct vrange *r)
 {
@@ -44,6 +61,7 @@ static unsigned layout(const struct process *p, struct vrange *r)
     r[n++] = (struct vrange){UK_INIT_VADDR, UK_INIT_VADDR + ROUND_UP(p->init_bytes, PAGE_SIZE)};
     r[n++] = (struct vrange){UK_IPC_BUFFER_VADDR, UK_IPC_BUFFER_VADDR + PAGE_SIZE};
     r[n++] = (struct vrange){UK_STACK_TOP - UK_INITIAL_STACK_SIZE, UK_STACK_TOP};
+    r[n++] = (struct vrange){UK_FILES_VADDR, UK_FILES_VADDR + p->file_pages * PAGE_SIZE};
     r[n++] = (struct vrange){UK_DEVICE_VADDR, UK_DEVICE_VADDR + devices_frame_count(p) * PAGE_SIZE};
     return n;
 }
@@ -53,7 +71,7 @@ int process_plan(struct process *p)
     const struct sysdesc_unikernel *uk = p->uk;
     char problem[200];
 
-    if (archive_find_image(system_desc, uk, &p->image, &p->image_size) < 0) {
+    if (archive_find_image(uk, &p->image, &p->image_size) < 0 || plan_files(p) < 0) {
         return -1;
     }
     if (elf_check(p->image, p->image_size, UK_IMAGE_VADDR_MIN, UK_IMAGE_VADDR_MAX, &p->elf, problem,
@@ -70,14 +88,17 @@ int process_plan(struct process *p)
         return -1;
     }
 
-    struct vrange ranges[ELFCHECK_MAX_SEGMENTS + 4];
+    struct vrange ranges[ELFCHECK_MAX_SEGMENTS + 5];
     seL4_Word tables = vspace_tables_needed(ranges, layout(p, ranges));
-    seL4_Word frames =
-        elf_pages(&p->elf) + ROUND_UP(p->init_bytes, PAGE_SIZE) / PAGE_SIZE + 1 + STACK_PAGES;
-    /* Largest objects first, as process_start makes them: no alignment holes. */
-    seL4_Word object_bytes = (1ul << (UK_CNODE_BITS + seL4_SlotBits)) +
-                             (1 + tables + frames) * PAGE_SIZE + (1ul << seL4_TCBBits) +
-                             (1ul << seL4_NotificationBits);
+    seL4_Word frames = elf_pages(&p->elf) + ROUND_UP(p->init_bytes, PAGE_SIZE) / PAGE_SIZE + 1 +
+                       STACK_PAGES + p->file_pages;
+    /*
+     * process_start makes the CNode first, then the PML4, the TCB and the notification
+     * (together less than two pages, the rest of the second lost to alignment), then only
+     * 4 KiB objects: with the pool's chunks largest first, nothing else is lost.
+     */
+    seL4_Word object_bytes =
+        (1ul << (UK_CNODE_BITS + seL4_SlotBits)) + (2 + tables + frames) * PAGE_SIZE;
     if (pool_reserve(&p->objects, object_bytes, MEMORY_MAX_CHUNK_BITS) < 0) {
         return desc_error(uk->line,
                           "not enough memory for the kernel objects and image of '%s' (%lu KiB; "
@@ -159,21 +180,36 @@ static int grant_memory(struct process *p, struct uk_init *ui)
     return 0;
 }
 
-/* Copies the init data into fresh frames mapped read-only at UK_INIT_VADDR. */
-static int map_init_data(struct process *p, seL4_Word bytes)
+/* Copies bytes into fresh frames mapped read-only from vaddr on (the rest of a page is 0). */
+static int map_copy(struct process *p, seL4_Word vaddr, const void *bytes, seL4_Word size)
 {
-    for (seL4_Word off = 0; off < bytes; off += PAGE_SIZE) {
+    for (seL4_Word off = 0; off < size; off += PAGE_SIZE) {
         seL4_CPtr frame = object_new(&p->vspace.src, seL4_X86_4K, 0);
         if (!frame) {
             return -1;
         }
         void *page = scratch_map(frame, 0, 1, seL4_X86_Default_VMAttributes);
-        memcpy(page, init_buffer + off, PAGE_SIZE);
+        memcpy(page, (const char *)bytes + off, size - off < PAGE_SIZE ? size - off : PAGE_SIZE);
         scratch_unmap(frame);
-        if (vspace_map(&p->vspace, frame, UK_INIT_VADDR + off, seL4_CanRead,
+        if (vspace_map(&p->vspace, frame, vaddr + off, seL4_CanRead,
                        seL4_X86_Default_VMAttributes) < 0) {
             return -1;
         }
+    }
+    return 0;
+}
+
+/* Maps the files the process carries and lists them in its init data. */
+static int map_files(struct process *p, struct uk_init *ui)
+{
+    for (unsigned i = 0; i < p->uk->nfiles; i++) {
+        if (map_copy(p, p->files[i].vaddr, p->files[i].data, p->files[i].size) < 0) {
+            return -1;
+        }
+        struct uk_file *f = &ui->files[ui->n_files++];
+        memcpy(f->name, p->uk->files[i].name, sizeof(f->name));
+        f->vaddr = p->files[i].vaddr;
+        f->size = p->files[i].size;
     }
     return 0;
 }
@@ -231,30 +267,33 @@ int process_start(struct process *p)
 
     p->slots.used = 0;
     p->vspace = (struct vspace){.src = {&p->objects, &p->slots}};
+    /* In the order process_plan sized the pool for. */
     p->cnode = object_new(&p->vspace.src, seL4_CapTableObject, UK_CNODE_BITS);
     p->vspace.pml4 = object_new(&p->vspace.src, seL4_X64_PML4Object, 0);
-    if (!p->cnode || !p->vspace.pml4 || asid_assign(p->vspace.pml4) < 0 || elf_load(p) < 0 ||
+    p->tcb = object_new(&p->vspace.src, seL4_TCBObject, 0);
+    p->notification = object_new(&p->vspace.src, seL4_NotificationObject, 0);
+    if (!p->cnode || !p->vspace.pml4 || !p->tcb || !p->notification ||
+        asid_assign(p->vspace.pml4) < 0 || elf_load(p) < 0 ||
         map_new_frames(p, UK_STACK_TOP - UK_INITIAL_STACK_SIZE, STACK_PAGES, seL4_ReadWrite, 0) <
             0 ||
         map_new_frames(p, UK_IPC_BUFFER_VADDR, 1, seL4_ReadWrite, &ipc_frame) < 0) {
         return -1;
     }
-    p->tcb = object_new(&p->vspace.src, seL4_TCBObject, 0);
-    p->notification = object_new(&p->vspace.src, seL4_NotificationObject, 0);
     p->timer_signal = slot_range_take(&p->slots);
-    if (!p->tcb || !p->notification || !p->timer_signal ||
+    if (!p->timer_signal ||
         cspace_mint(p->timer_signal, p->notification, seL4_CanWrite, 1ul << UK_NOTIFY_TIMER) ||
         fixed_slots(p, ipc_frame) < 0) {
         return -1;
     }
 
     initdata_begin(p, ui);
-    if (grant_memory(p, ui) < 0 || devices_grant(p, ui) < 0) {
+    if (grant_memory(p, ui) < 0 || devices_grant(p, ui) < 0 || map_files(p, ui) < 0) {
         return -1;
     }
     ui->free_slot_start = p->free_slot;
     ui->free_slot_end = 1ul << UK_CNODE_BITS;
-    if (map_init_data(p, initdata_finish(p, ui)) < 0 || start_thread(p, ipc_frame) < 0) {
+    if (map_copy(p, UK_INIT_VADDR, init_buffer, initdata_finish(p, ui)) < 0 ||
+        start_thread(p, ipc_frame) < 0) {
         return -1;
     }
     p->state = PROC_RUNNING;

@@ -124,8 +124,9 @@ void scratch_unmap(seL4_CPtr frame);
 /* Finds and parses the description; returns 0, or -1 after printing the problem. */
 int archive_load_system(struct sysdesc *desc);
 /* The image a unikernel names; returns 0, or -1 after printing the problem with file:line. */
-int archive_find_image(const struct sysdesc *desc, const struct sysdesc_unikernel *uk,
-                       const void **data, size_t *size);
+int archive_find_image(const struct sysdesc_unikernel *uk, const void **data, size_t *size);
+/* A file a unikernel carries, likewise. */
+int archive_find_file(const struct sysdesc_file *f, const void **data, size_t *size);
 
 /* Where an interrupt arrives: IOAPIC index and input, trigger mode and polarity. */
 struct irq_route {
@@ -146,7 +147,7 @@ struct process_devices {
     struct pci_device *pci[UK_MAX_PCI];
     seL4_Word pci_irq[UK_MAX_PCI]; /* index in irqs[], or ~0 */
     unsigned nregions;
-    struct device_region regions[UK_MAX_DEVFRAMES];
+    struct device_region regions[UK_MAX_PCI * UK_PCI_BARS]; /* one per memory BAR */
     seL4_Word frames;
     unsigned nports;
     struct {
@@ -187,6 +188,12 @@ struct process {
     struct slot_range slots;
     seL4_Word init_bytes;
     struct process_devices devices;
+    struct {
+        const void *data; /* in the system archive */
+        size_t size;
+        seL4_Word vaddr;
+    } files[UK_MAX_FILES];
+    seL4_Word file_pages;
 
     /* The running instance. */
     struct vspace vspace;

@@ -5,6 +5,7 @@
  * Archive layout (read by roottask/src/archive.c):
  *   system/NAME     the description, NAME being its file name (used in boot-time messages)
  *   image/IMAGE     each distinct image named by an "image = IMAGE" line, as written there
+ *   file/PATH       each distinct file named by a "file = PATH [NAME]" line
  */
 #include "bake.h"
 #include "../../roottask/shared/elfcheck.h"
@@ -14,6 +15,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,8 +54,8 @@ static char *directory_of(const char *path)
     return dir;
 }
 
-/* The path of an image: the first of the --images directories, then the description's. */
-static char *find_image(const struct image_options *o, const char *desc_path, const char *image)
+/* Where an input named in the description is: in an --images directory, else next to it. */
+static char *find_input(const struct image_options *o, const char *desc_path, const char *image)
 {
     for (int i = 0; i < o->nimage_dirs; i++) {
         char *path = path_join(o->image_dirs[i], image);
@@ -95,48 +97,64 @@ static size_t strip_elf(unsigned char *data, size_t size)
     return end < size ? end : size;
 }
 
-static int already_added(unsigned index, const char *image)
+__attribute__((format(printf, 2, 3))) static void report(unsigned line, const char *fmt, ...)
+{
+    char err[SYSDESC_ERROR_MAX], msg[SYSDESC_ERROR_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    sysdesc_error(&desc, line, err, sizeof(err), "%s", msg);
+    fprintf(stderr, "%s\n", err);
+}
+
+/* Reads an input the description names on line (kind: "image" or "file"); 0 after saying why. */
+static void *read_input(const struct image_options *o, const char *desc_path, const char *kind,
+                        const char *name, unsigned line, size_t *size)
+{
+    void *data = 0;
+    char *path = find_input(o, desc_path, name);
+    if (!path) {
+        report(line, "%s '%s': no such file", kind, name);
+    } else if (read_file(path, &data, size) < 0) {
+        report(line, "%s '%s': %s", kind, path, strerror(errno));
+        data = 0;
+    }
+    free(path);
+    return data;
+}
+
+static int first_use_of_image(unsigned index)
 {
     for (unsigned i = 0; i < index; i++) {
-        if (!strcmp(desc.uk[i].image, image)) {
-            return 1;
+        if (!strcmp(desc.uk[i].image, desc.uk[index].image)) {
+            return 0;
         }
     }
-    return 0;
+    return 1;
 }
 
 /* Checks each distinct image and appends it to the archive (if one is given). */
 static int add_images(const struct image_options *o, const char *desc_path, struct buffer *archive)
 {
-    char err[SYSDESC_ERROR_MAX], problem[200];
+    char problem[200];
     for (unsigned i = 0; i < desc.count; i++) {
         const struct sysdesc_unikernel *uk = &desc.uk[i];
-        if (already_added(i, uk->image)) {
-            continue;
-        }
-        char *path = find_image(o, desc_path, uk->image);
-        if (!path) {
-            sysdesc_error(&desc, uk->image_line, err, sizeof(err), "image '%s': no such file",
-                          uk->image);
-            fprintf(stderr, "%s\n", err);
-            return -1;
-        }
-        void *data;
         size_t size;
         struct elf_image elf;
-        if (read_file(path, &data, &size) < 0) {
-            sysdesc_error(&desc, uk->image_line, err, sizeof(err), "image '%s': %s", path,
-                          strerror(errno));
-            fprintf(stderr, "%s\n", err);
-            free(path);
+        if (!first_use_of_image(i)) {
+            continue;
+        }
+        void *data = read_input(o, desc_path, "image", uk->image, uk->image_line, &size);
+        if (!data) {
             return -1;
         }
         if (!o->unchecked && elf_check(data, size, UK_IMAGE_VADDR_MIN, UK_IMAGE_VADDR_MAX, &elf,
                                        problem, sizeof(problem)) < 0) {
-            sysdesc_error(&desc, uk->image_line, err, sizeof(err), "image '%s': %s", path, problem);
-            fprintf(stderr, "%s\n", err);
-            free(data);
+            char *path = find_input(o, desc_path, uk->image);
+            report(uk->image_line, "image '%s': %s", path, problem);
             free(path);
+            free(data);
             return -1;
         }
         if (o->strip && !o->unchecked) {
@@ -148,7 +166,44 @@ static int add_images(const struct image_options *o, const char *desc_path, stru
             cpio_write_entry(archive, name, data, size);
         }
         free(data);
-        free(path);
+    }
+    return 0;
+}
+
+static int first_use_of_file(unsigned index, unsigned file)
+{
+    const char *path = desc.uk[index].files[file].path;
+    for (unsigned i = 0; i <= index; i++) {
+        for (unsigned j = 0; j < (i == index ? file : desc.uk[i].nfiles); j++) {
+            if (!strcmp(desc.uk[i].files[j].path, path)) {
+                return 0;
+            }
+        }
+    }
+    return 1;
+}
+
+/* Appends each distinct file the unikernels carry ("file = PATH") to the archive. */
+static int add_files(const struct image_options *o, const char *desc_path, struct buffer *archive)
+{
+    for (unsigned i = 0; i < desc.count; i++) {
+        for (unsigned j = 0; j < desc.uk[i].nfiles; j++) {
+            const struct sysdesc_file *f = &desc.uk[i].files[j];
+            size_t size;
+            if (!first_use_of_file(i, j)) {
+                continue;
+            }
+            void *data = read_input(o, desc_path, "file", f->path, f->line, &size);
+            if (!data) {
+                return -1;
+            }
+            if (archive) {
+                char name[SYSDESC_PATH_MAX + 8];
+                snprintf(name, sizeof(name), "file/%s", f->path);
+                cpio_write_entry(archive, name, data, size);
+            }
+            free(data);
+        }
     }
     return 0;
 }
@@ -180,7 +235,7 @@ static int load_system(const struct image_options *o, const char *path, struct b
     if (parsed < 0) {
         return 0;
     }
-    return add_images(o, path, archive);
+    return add_images(o, path, archive) < 0 || add_files(o, path, archive) < 0 ? -1 : 0;
 }
 
 static int make_directories(const char *path)

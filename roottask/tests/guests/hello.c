@@ -1,6 +1,6 @@
 /*
- * hello: prints what it was given (name, argv, env, memory, time) and proves the memory
- * grant is usable by mapping a page of it at UK_FREE_VADDR. Exits 0, or with the status in
+ * hello: prints what it was given (name, argv, env, memory, time, files) and proves the
+ * memory grant is usable by mapping a page of it at UK_FREE_VADDR. Exits 0, or with the status in
  * its environment variable EXIT.
  */
 #include "guest.h"
@@ -53,6 +53,17 @@ int main(int argc, char **argv)
         return 1;
     }
     printf("mapped own page at 0x%lx\n", UK_FREE_VADDR);
+    for (seL4_Word i = 0; i < ui->n_files; i++) {
+        const struct uk_file *f = &ui->files[i];
+        const unsigned char *bytes = (const unsigned char *)f->vaddr;
+        unsigned long sum = 0;
+        for (seL4_Word k = 0; k < f->size; k++) {
+            sum = sum * 31 + bytes[k];
+        }
+        int text = f->size && bytes[f->size - 1] == '\n';
+        printf("file %s: %lu bytes at 0x%lx, checksum %lu%s%.*s\n", f->name, f->size, f->vaddr,
+               sum, text ? ": " : "", text ? (int)f->size - 1 : 0, (const char *)bytes);
+    }
     const char *status = guest_getenv("EXIT");
     return status ? (int)strtol(status, 0, 0) : 0;
 }

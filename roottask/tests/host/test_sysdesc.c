@@ -28,11 +28,13 @@ static void good_description(void)
                                "ioports  = 0x2f8-0x2ff\n"
                                "irq      = 3\n"
                                "restart  = on-failure 3\n"
+                               "file     = disks/root.img\n"
                                "\n"
                                "\t[unikernel db-2.x]\n"
                                "  image = images/db.elf\r\n"
                                "  memory = 4096k\n"
-                               "  restart = always 7\n";
+                               "  restart = always 7\n"
+                               "  file = etc/motd.txt greeting\n";
     char err[SYSDESC_ERROR_MAX] = "";
     char buf[64];
     int ok = parse(text, err) == 0;
@@ -69,7 +71,11 @@ static void good_description(void)
     host_check(d->argc == 1 && !strcmp(sysdesc_arg(d, 0), "db-2.x"), "argv defaults to the name",
                0);
     host_check(d->restart == SYSDESC_RESTART_ALWAYS && d->restart_max == 7, "restart always", 0);
-    host_check(d->line == 15 && d->image_line == 16, "section and key lines", 0);
+    host_check(d->line == 16 && d->image_line == 17, "section and key lines", 0);
+    host_check(w->nfiles == 1 && !strcmp(w->files[0].path, "disks/root.img") &&
+                   !strcmp(w->files[0].name, "root.img") && w->files[0].line == 14,
+               "a file named after its path", 0);
+    host_check(d->nfiles == 1 && !strcmp(d->files[0].name, "greeting"), "a file with a name", 0);
 }
 
 static void defaults(void)
@@ -162,6 +168,12 @@ static const struct {
      "t.system:3: restart count 0 out of range (1..1000)"},
     {"control character", "[unikernel a]\nimage = a\001.elf\n",
      "t.system:2: unexpected control character 0x01"},
+    {"two files with one name", "[unikernel a]\nimage = a.elf\nfile = x/disk\nfile = y/disk\n",
+     "t.system:4: duplicate file name 'disk' (first on line 3)"},
+    {"a file name with a slash", "[unikernel a]\nimage = a.elf\nfile = disk.img dev/disk\n",
+     "t.system:3: bad file name 'dev/disk' (1 to 31 characters, no '/')"},
+    {"a file with three words", "[unikernel a]\nimage = a.elf\nfile = a b c\n",
+     "t.system:3: file takes a path and an optional name, found more"},
     {"nothing in it", "# only a comment\n\n",
      "t.system: no unikernels (add a [unikernel NAME] section)"},
 };
