@@ -28,23 +28,23 @@
 #define UK_INIT_VERSION 1
 
 /* Layout of the unikernel's address space chosen by the root task. */
-#define UK_CNODE_BITS          12
-#define UK_INIT_VADDR          0x0000100000000000ul /* init data, read-only */
-#define UK_INIT_MAX_PAGES      16
-#define UK_IPC_BUFFER_VADDR    0x0000100000100000ul
-#define UK_STACK_TOP           0x0000100000400000ul
-#define UK_INITIAL_STACK_SIZE  (64ul * 1024)
-#define UK_FILES_VADDR         0x0000110000000000ul /* files carried in the image, read-only */
-#define UK_DEVICE_VADDR        0x0000120000000000ul /* device BAR frames mapped here */
-#define UK_FREE_VADDR          0x0000200000000000ul /* from here up: the unikernel's own */
+#define UK_CNODE_BITS         12
+#define UK_INIT_VADDR         0x0000100000000000ul /* init data, read-only */
+#define UK_INIT_MAX_PAGES     16
+#define UK_IPC_BUFFER_VADDR   0x0000100000100000ul
+#define UK_STACK_TOP          0x0000100000400000ul
+#define UK_INITIAL_STACK_SIZE (64ul * 1024)
+#define UK_FILES_VADDR        0x0000110000000000ul /* files carried in the image, read-only */
+#define UK_DEVICE_VADDR       0x0000120000000000ul /* device BAR frames mapped here */
+#define UK_FREE_VADDR         0x0000200000000000ul /* from here up: the unikernel's own */
 
 /*
  * Where an image's loadable segments may lie: page 0 stays unmapped (null pointers fault)
  * and everything from UK_INIT_VADDR up is laid out above. The root task (and tools/bake)
  * reject an image with a segment outside [UK_IMAGE_VADDR_MIN, UK_IMAGE_VADDR_MAX).
  */
-#define UK_IMAGE_VADDR_MIN     0x0000000000001000ul
-#define UK_IMAGE_VADDR_MAX     UK_INIT_VADDR
+#define UK_IMAGE_VADDR_MIN 0x0000000000001000ul
+#define UK_IMAGE_VADDR_MAX UK_INIT_VADDR
 
 /* Fixed capability slots in every unikernel's CSpace. */
 enum uk_slot {
@@ -87,7 +87,7 @@ struct uk_untyped {
 };
 
 struct uk_device_frame {
-    seL4_CPtr cap;       /* 4 KiB device frame, already mapped at vaddr (uncached) */
+    seL4_CPtr cap; /* 4 KiB device frame, already mapped at vaddr (uncached) */
     seL4_Word paddr;
     seL4_Word vaddr;
 };
@@ -111,28 +111,28 @@ enum uk_irq_kind {
  * sharer has acknowledged) and other IRQHandler operations fail.
  */
 struct uk_irq {
-    seL4_CPtr handler;       /* IRQHandler cap (or a stand-in, see above) */
-    seL4_Word badge_bit;     /* bit of the notification word this IRQ sets */
-    seL4_Word kind;          /* enum uk_irq_kind */
-    seL4_Word line;          /* IOAPIC: the input (GSI) it arrives on; MSI: unused */
-    seL4_Word vector;        /* user IRQ index given to the kernel (CPU vector 0x30 + it) */
-    seL4_Word pci_index;     /* index in uk_init.pci[] of the device it belongs to, or ~0 */
+    seL4_CPtr handler;   /* IRQHandler cap (or a stand-in, see above) */
+    seL4_Word badge_bit; /* bit of the notification word this IRQ sets */
+    seL4_Word kind;      /* enum uk_irq_kind */
+    seL4_Word line;      /* IOAPIC: the input (GSI) it arrives on; MSI: unused */
+    seL4_Word vector;    /* user IRQ index given to the kernel (CPU vector 0x30 + it) */
+    seL4_Word pci_index; /* index in uk_init.pci[] of the device it belongs to, or ~0 */
 };
 
 struct uk_pci_bar {
-    seL4_Word base;          /* physical address (memory) or first port (I/O); 0 if unused */
+    seL4_Word base; /* physical address (memory) or first port (I/O); 0 if unused */
     seL4_Word size;
     seL4_Word is_io;
     seL4_Word is_64bit;
     seL4_Word prefetchable;
-    seL4_Word vaddr;         /* memory BARs: where its frames are mapped (0 for I/O BARs) */
+    seL4_Word vaddr; /* memory BARs: where its frames are mapped (0 for I/O BARs) */
 };
 
 struct uk_pci_device {
     seL4_Uint8 bus, dev, fn;
     seL4_Uint16 vendor, device;
-    seL4_Uint32 class_rev;   /* class code << 8 | revision */
-    seL4_Word irq_index;     /* index in uk_init.irqs[] */
+    seL4_Uint32 class_rev; /* class code << 8 | revision */
+    seL4_Word irq_index;   /* index in uk_init.irqs[] */
     seL4_Word msi_capable;
     struct uk_pci_bar bars[UK_PCI_BARS];
 };
@@ -144,16 +144,16 @@ struct uk_pci_device {
  */
 struct uk_file {
     char name[UK_NAME_MAX];
-    seL4_Word vaddr;         /* read-only mapping */
+    seL4_Word vaddr; /* read-only mapping */
     seL4_Word size;
 };
 
 struct uk_init {
-    seL4_Word magic;         /* UK_INIT_MAGIC */
-    seL4_Word version;       /* UK_INIT_VERSION */
+    seL4_Word magic;   /* UK_INIT_MAGIC */
+    seL4_Word version; /* UK_INIT_VERSION */
     char name[UK_NAME_MAX];
-    seL4_Word instance;      /* index of this unikernel in the system description */
-    seL4_Word priority;      /* of its initial thread; its MCP is the same */
+    seL4_Word instance; /* index of this unikernel in the system description */
+    seL4_Word priority; /* of its initial thread; its MCP is the same */
 
     /* Command line and environment: argv[argc] and envp[envc] are null. */
     seL4_Word argc;
@@ -173,7 +173,7 @@ struct uk_init {
 
     /* CSpace and VSpace bookkeeping. */
     seL4_Word free_slot_start, free_slot_end;
-    seL4_Word ipc_buffer;    /* vaddr of the initial thread's IPC buffer */
+    seL4_Word ipc_buffer; /* vaddr of the initial thread's IPC buffer */
     seL4_Word stack_top;
 
     /* Devices. */
