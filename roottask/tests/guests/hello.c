@@ -61,8 +61,8 @@ int main(int argc, char **argv)
             sum = sum * 31 + bytes[k];
         }
         int text = f->size && bytes[f->size - 1] == '\n';
-        printf("file %s: %lu bytes at 0x%lx, checksum %lu%s%.*s\n", f->name, f->size, f->vaddr,
-               sum, text ? ": " : "", text ? (int)f->size - 1 : 0, (const char *)bytes);
+        printf("file %s: %lu bytes at 0x%lx, checksum %lu%s%.*s\n", f->name, f->size, f->vaddr, sum,
+               text ? ": " : "", text ? (int)f->size - 1 : 0, (const char *)bytes);
     }
     const char *status = guest_getenv("EXIT");
     return status ? (int)strtol(status, 0, 0) : 0;
