@@ -1,6 +1,6 @@
 /*
  * A small printf: %d %i %u %x %X %o %p %s %c %%, the l/ll/z/h length modifiers, width,
- * precision (for strings and integers), '-', '0' and '+' flags. Enough for diagnostics and
+ * precision (for strings and integers), '-', '0', '+' and '#' flags. Enough for diagnostics and
  * test output; no floating point.
  */
 #include <runtime.h>
@@ -38,7 +38,7 @@ static void emit_padding(struct sink *s, char c, int n)
 }
 
 struct spec {
-    int left, zero, plus, width, precision;
+    int left, zero, plus, alt, width, precision;
 };
 
 static void emit_number(struct sink *s, const struct spec *sp, unsigned long long v, int negative,
@@ -52,13 +52,23 @@ static void emit_number(struct sink *s, const struct spec *sp, unsigned long lon
         v /= base;
     } while (v);
     int min_digits = sp->precision > n ? sp->precision : n;
+    /* '#': 0x/0X before non-zero hex, a leading 0 for octal. */
+    const char *prefix = "";
+    if (sp->alt && base == 16 && !(n == 1 && tmp[0] == '0')) {
+        prefix = upper ? "0X" : "0x";
+    } else if (sp->alt && base == 8 && tmp[n - 1] != '0' && min_digits <= n) {
+        prefix = "0";
+    }
     int sign = negative || sp->plus;
-    int len = min_digits + sign;
+    int len = min_digits + sign + (int)strlen(prefix);
     if (!sp->left && !(sp->zero && sp->precision < 0)) {
         emit_padding(s, ' ', sp->width - len);
     }
     if (sign) {
         emit(s, negative ? '-' : '+');
+    }
+    for (const char *p = prefix; *p; p++) {
+        emit(s, *p);
     }
     if (!sp->left && sp->zero && sp->precision < 0) {
         emit_padding(s, '0', sp->width - len);
@@ -96,7 +106,7 @@ static int format(struct sink *s, const char *fmt, va_list ap)
             emit(s, *fmt);
             continue;
         }
-        struct spec sp = {0, 0, 0, 0, -1};
+        struct spec sp = {0, 0, 0, 0, 0, -1};
         for (;; fmt++) {
             if (fmt[1] == '-') {
                 sp.left = 1;
@@ -104,6 +114,8 @@ static int format(struct sink *s, const char *fmt, va_list ap)
                 sp.zero = 1;
             } else if (fmt[1] == '+') {
                 sp.plus = 1;
+            } else if (fmt[1] == '#') {
+                sp.alt = 1;
             } else {
                 break;
             }
