@@ -311,7 +311,9 @@ static int link_roottask(const struct image_options *o, const struct buffer *arc
         }
     }
     if (status < 0) {
+        /* Nothing half-done: a failed image leaves neither root task nor archive. */
         remove(elf_path);
+        remove(archive_path);
     }
     remove(object_path);
     command_free(&c);
@@ -322,24 +324,20 @@ static int link_roottask(const struct image_options *o, const struct buffer *arc
     return status;
 }
 
-static int copy_kernel(const struct image_options *o)
+/* Reads the kernel to copy (checked before anything is written); 0 after saying why. */
+static void *read_kernel(const struct image_options *o, size_t *size)
 {
     void *data;
-    size_t size;
-    if (read_file(o->kernel, &data, &size) < 0) {
+    if (read_file(o->kernel, &data, size) < 0) {
         bake_error("kernel %s: %s", o->kernel, strerror(errno));
-        return -1;
+        return 0;
     }
-    int r = -1;
-    if (size < 4 || memcmp(data, ELFMAG, SELFMAG)) {
+    if (*size < SELFMAG || memcmp(data, ELFMAG, SELFMAG)) {
         bake_error("kernel %s: not an ELF file", o->kernel);
-    } else {
-        char *path = path_join(o->out, "kernel32.elf");
-        r = write_file(path, data, size);
-        free(path);
+        free(data);
+        return 0;
     }
-    free(data);
-    return r;
+    return data;
 }
 
 static int parse_options(int argc, char **argv, struct image_options *o, int want_output)
@@ -430,16 +428,22 @@ int bake_image(int argc, char **argv)
         return 1;
     }
     struct buffer archive = {0};
+    void *kernel = 0;
+    size_t kernel_size = 0;
     int status = 1;
-    if (load_system(&o, system, &archive) == 0) {
+    if ((!o.kernel || (kernel = read_kernel(&o, &kernel_size))) &&
+        load_system(&o, system, &archive) == 0) {
         cpio_write_trailer(&archive);
+        char *kernel_path = path_join(o.out, "kernel32.elf");
         if (archive.size >= (1ull << 32)) {
             bake_error("the archive is too large (%zu bytes)", archive.size);
         } else if (make_directories(o.out) == 0 && link_roottask(&o, &archive) == 0 &&
-                   (!o.kernel || copy_kernel(&o) == 0)) {
+                   (!kernel || write_file(kernel_path, kernel, kernel_size) == 0)) {
             status = 0;
         }
+        free(kernel_path);
     }
+    free(kernel);
     free(archive.data);
     return status;
 }
