@@ -111,7 +111,6 @@ cap_t update_cap_data(bool preserve, word_t data, cap_t cap);
 /* --- Objects
  * -------------------------------------------------------------------------------------- */
 
-word_t object_size_bits(word_t type, word_t user_size_bits);
 bool object_type_is_frame(word_t type);
 cap_t object_create(word_t type, void *region, paddr_t paddr, word_t user_size_bits, bool device);
 

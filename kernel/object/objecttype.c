@@ -6,28 +6,6 @@
 #include <arch.h>
 #include <printk.h>
 
-word_t object_size_bits(word_t type, word_t user_size_bits)
-{
-    switch (type) {
-    case seL4_UntypedObject:
-        return user_size_bits;
-    case seL4_TCBObject:
-        return seL4_TCBBits;
-    case seL4_EndpointObject:
-        return seL4_EndpointBits;
-    case seL4_NotificationObject:
-        return seL4_NotificationBits;
-    case seL4_CapTableObject:
-        return user_size_bits + seL4_SlotBits;
-    case seL4_X64_HugePageObject:
-        return seL4_HugePageBits;
-    case seL4_X86_LargePageObject:
-        return seL4_LargePageBits;
-    default: /* 4K frames and every paging structure */
-        return seL4_PageBits;
-    }
-}
-
 bool object_type_is_frame(word_t type)
 {
     return type == seL4_X86_4K || type == seL4_X86_LargePageObject ||
@@ -50,7 +28,7 @@ static enum frame_size frame_size_of_type(word_t type)
 cap_t object_create(word_t type, void *region, paddr_t paddr, word_t user_size_bits, bool device)
 {
     if (type != seL4_UntypedObject && !device) {
-        memset(region, 0, BIT(object_size_bits(type, user_size_bits)));
+        memset(region, 0, BIT(seL4_ObjectSizeBits(type, user_size_bits)));
     }
     switch (type) {
     case seL4_UntypedObject:

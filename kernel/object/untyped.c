@@ -29,7 +29,7 @@ exception_t decode_untyped_invocation(word_t label, word_t length, cte_t *slot, 
     if (type >= seL4_ObjectTypeCount) {
         return error_invalid_argument(0);
     }
-    word_t object_bits = object_size_bits(type, user_size);
+    word_t object_bits = seL4_ObjectSizeBits(type, user_size);
     if (user_size >= seL4_WordBits || object_bits > seL4_MaxUntypedBits) {
         return error_range(0, seL4_MaxUntypedBits);
     }

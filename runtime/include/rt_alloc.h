@@ -53,9 +53,6 @@ static inline seL4_Word rt_alloc_slots_free(const struct rt_alloc *a)
     return a->slot_end - a->slot_next;
 }
 
-/* log2 of the bytes an object of this type takes (size_bits matters for untyped/CNode). */
-unsigned rt_object_size_bits(seL4_Word type, seL4_Word size_bits);
-
 /*
  * Creates one object in a fresh slot: *cap receives its cptr. Tries the owned RAM untypeds
  * smallest first (device untypeds only if device != 0, and then only those). Returns the

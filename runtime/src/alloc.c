@@ -41,32 +41,10 @@ seL4_CPtr rt_alloc_slot(struct rt_alloc *a)
     return a->slot_next++;
 }
 
-unsigned rt_object_size_bits(seL4_Word type, seL4_Word size_bits)
-{
-    switch (type) {
-    case seL4_UntypedObject:
-        return (unsigned)size_bits;
-    case seL4_TCBObject:
-        return seL4_TCBBits;
-    case seL4_EndpointObject:
-        return seL4_EndpointBits;
-    case seL4_NotificationObject:
-        return seL4_NotificationBits;
-    case seL4_CapTableObject:
-        return (unsigned)size_bits + seL4_SlotBits;
-    case seL4_X64_HugePageObject:
-        return seL4_HugePageBits;
-    case seL4_X86_LargePageObject:
-        return seL4_LargePageBits;
-    default: /* 4K frames and every paging structure */
-        return seL4_PageBits;
-    }
-}
-
 static seL4_Error alloc_from(struct rt_alloc *a, int device, seL4_Word type, seL4_Word size_bits,
                              seL4_CPtr *cap, seL4_Word *paddr)
 {
-    unsigned bits = rt_object_size_bits(type, size_bits);
+    unsigned bits = (unsigned)seL4_ObjectSizeBits(type, size_bits);
     seL4_CPtr slot = rt_alloc_slot(a);
     if (!slot) {
         return seL4_RangeError;

@@ -247,3 +247,29 @@ typedef struct __attribute__((packed)) seL4_X86_RSDP {
 } seL4_X86_RSDP_t;
 
 _Static_assert(sizeof(seL4_X86_RSDP_t) == 36, "RSDP copy is 36 bytes");
+
+/*
+ * Size (log2 bytes) of an object Untyped_Retype makes: `size_bits` is the retype argument,
+ * which only untypeds and CNodes use. (Not range-checked: the kernel does that.)
+ */
+static inline seL4_Word seL4_ObjectSizeBits(seL4_Word type, seL4_Word size_bits)
+{
+    switch (type) {
+    case seL4_UntypedObject:
+        return size_bits;
+    case seL4_TCBObject:
+        return seL4_TCBBits;
+    case seL4_EndpointObject:
+        return seL4_EndpointBits;
+    case seL4_NotificationObject:
+        return seL4_NotificationBits;
+    case seL4_CapTableObject:
+        return size_bits + seL4_SlotBits;
+    case seL4_X64_HugePageObject:
+        return seL4_HugePageBits;
+    case seL4_X86_LargePageObject:
+        return seL4_LargePageBits;
+    default: /* 4 KiB frames and every paging structure */
+        return seL4_PageBits;
+    }
+}
