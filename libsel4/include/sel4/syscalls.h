@@ -175,6 +175,72 @@ static inline void x64_sys_null(seL4_Word sys)
 
 /* --- API system calls ------------------------------------------------------------------------- */
 
+/* Optional MR pointers of the *WithMRs variants: absent ones are neither read nor written. */
+static inline seL4_Word sel4_mr_in_(const seL4_Word *mr)
+{
+    return mr ? *mr : 0;
+}
+
+static inline void sel4_mr_out_(seL4_Word *mr, seL4_Word v)
+{
+    if (mr) {
+        *mr = v;
+    }
+}
+
+/* MR0..MR3 travel in registers; these move them between the registers and the buffer. */
+static inline void sel4_store_mrs_(seL4_Word mr0, seL4_Word mr1, seL4_Word mr2, seL4_Word mr3)
+{
+    seL4_SetMR(0, mr0);
+    seL4_SetMR(1, mr1);
+    seL4_SetMR(2, mr2);
+    seL4_SetMR(3, mr3);
+}
+
+/* Recv and NBRecv: the message's first words land in the IPC buffer like the rest. */
+static inline seL4_MessageInfo_t sel4_recv_(seL4_Word sys, seL4_CPtr src, seL4_Word *sender)
+{
+    seL4_MessageInfo_t info;
+    seL4_Word badge, mr0, mr1, mr2, mr3;
+    x64_sys_recv(sys, src, &badge, &info.words[0], &mr0, &mr1, &mr2, &mr3);
+    sel4_store_mrs_(mr0, mr1, mr2, mr3);
+    sel4_mr_out_(sender, badge);
+    return info;
+}
+
+/* Call and ReplyRecv: MRs from the IPC buffer out, the reply's MRs back into it. */
+static inline seL4_MessageInfo_t sel4_send_recv_(seL4_Word sys, seL4_CPtr dest,
+                                                 seL4_MessageInfo_t msgInfo, seL4_Word *sender)
+{
+    seL4_MessageInfo_t info;
+    seL4_Word badge;
+    seL4_Word mr0 = seL4_GetMR(0), mr1 = seL4_GetMR(1), mr2 = seL4_GetMR(2), mr3 = seL4_GetMR(3);
+    x64_sys_send_recv(sys, dest, &badge, msgInfo.words[0], &info.words[0], &mr0, &mr1, &mr2, &mr3);
+    sel4_store_mrs_(mr0, mr1, mr2, mr3);
+    sel4_mr_out_(sender, badge);
+    return info;
+}
+
+/* CallWithMRs and ReplyRecvWithMRs: MR0..MR3 only through the given pointers. */
+static inline seL4_MessageInfo_t sel4_send_recv_with_mrs_(seL4_Word sys, seL4_CPtr dest,
+                                                          seL4_MessageInfo_t msgInfo,
+                                                          seL4_Word *sender, seL4_Word *mr0,
+                                                          seL4_Word *mr1, seL4_Word *mr2,
+                                                          seL4_Word *mr3)
+{
+    seL4_MessageInfo_t info;
+    seL4_Word badge;
+    seL4_Word m0 = sel4_mr_in_(mr0), m1 = sel4_mr_in_(mr1), m2 = sel4_mr_in_(mr2),
+              m3 = sel4_mr_in_(mr3);
+    x64_sys_send_recv(sys, dest, &badge, msgInfo.words[0], &info.words[0], &m0, &m1, &m2, &m3);
+    sel4_mr_out_(mr0, m0);
+    sel4_mr_out_(mr1, m1);
+    sel4_mr_out_(mr2, m2);
+    sel4_mr_out_(mr3, m3);
+    sel4_mr_out_(sender, badge);
+    return info;
+}
+
 static inline void seL4_Send(seL4_CPtr dest, seL4_MessageInfo_t msgInfo)
 {
     x64_sys_send(seL4_SysSend, dest, msgInfo.words[0], seL4_GetMR(0), seL4_GetMR(1), seL4_GetMR(2),
@@ -191,15 +257,15 @@ static inline void seL4_NBSend(seL4_CPtr dest, seL4_MessageInfo_t msgInfo)
 static inline void seL4_SendWithMRs(seL4_CPtr dest, seL4_MessageInfo_t msgInfo, seL4_Word *mr0,
                                     seL4_Word *mr1, seL4_Word *mr2, seL4_Word *mr3)
 {
-    x64_sys_send(seL4_SysSend, dest, msgInfo.words[0], mr0 ? *mr0 : 0, mr1 ? *mr1 : 0,
-                 mr2 ? *mr2 : 0, mr3 ? *mr3 : 0);
+    x64_sys_send(seL4_SysSend, dest, msgInfo.words[0], sel4_mr_in_(mr0), sel4_mr_in_(mr1),
+                 sel4_mr_in_(mr2), sel4_mr_in_(mr3));
 }
 
 static inline void seL4_NBSendWithMRs(seL4_CPtr dest, seL4_MessageInfo_t msgInfo, seL4_Word *mr0,
                                       seL4_Word *mr1, seL4_Word *mr2, seL4_Word *mr3)
 {
-    x64_sys_send(seL4_SysNBSend, dest, msgInfo.words[0], mr0 ? *mr0 : 0, mr1 ? *mr1 : 0,
-                 mr2 ? *mr2 : 0, mr3 ? *mr3 : 0);
+    x64_sys_send(seL4_SysNBSend, dest, msgInfo.words[0], sel4_mr_in_(mr0), sel4_mr_in_(mr1),
+                 sel4_mr_in_(mr2), sel4_mr_in_(mr3));
 }
 
 static inline void seL4_Reply(seL4_MessageInfo_t msgInfo)
@@ -215,32 +281,12 @@ static inline void seL4_Signal(seL4_CPtr dest)
 
 static inline seL4_MessageInfo_t seL4_Recv(seL4_CPtr src, seL4_Word *sender)
 {
-    seL4_MessageInfo_t info;
-    seL4_Word badge, mr0, mr1, mr2, mr3;
-    x64_sys_recv(seL4_SysRecv, src, &badge, &info.words[0], &mr0, &mr1, &mr2, &mr3);
-    seL4_SetMR(0, mr0);
-    seL4_SetMR(1, mr1);
-    seL4_SetMR(2, mr2);
-    seL4_SetMR(3, mr3);
-    if (sender) {
-        *sender = badge;
-    }
-    return info;
+    return sel4_recv_(seL4_SysRecv, src, sender);
 }
 
 static inline seL4_MessageInfo_t seL4_NBRecv(seL4_CPtr src, seL4_Word *sender)
 {
-    seL4_MessageInfo_t info;
-    seL4_Word badge, mr0, mr1, mr2, mr3;
-    x64_sys_recv(seL4_SysNBRecv, src, &badge, &info.words[0], &mr0, &mr1, &mr2, &mr3);
-    seL4_SetMR(0, mr0);
-    seL4_SetMR(1, mr1);
-    seL4_SetMR(2, mr2);
-    seL4_SetMR(3, mr3);
-    if (sender) {
-        *sender = badge;
-    }
-    return info;
+    return sel4_recv_(seL4_SysNBRecv, src, sender);
 }
 
 /* Receive keeping MR0..MR3 in registers only (the IPC buffer is not touched for them). */
@@ -250,31 +296,18 @@ static inline seL4_MessageInfo_t seL4_RecvWithMRs(seL4_CPtr src, seL4_Word *send
     seL4_MessageInfo_t info;
     seL4_Word badge, m0, m1, m2, m3;
     x64_sys_recv(seL4_SysRecv, src, &badge, &info.words[0], &m0, &m1, &m2, &m3);
-    if (mr0) {
-        *mr0 = m0;
-    }
-    if (mr1) {
-        *mr1 = m1;
-    }
-    if (mr2) {
-        *mr2 = m2;
-    }
-    if (mr3) {
-        *mr3 = m3;
-    }
-    if (sender) {
-        *sender = badge;
-    }
+    sel4_mr_out_(mr0, m0);
+    sel4_mr_out_(mr1, m1);
+    sel4_mr_out_(mr2, m2);
+    sel4_mr_out_(mr3, m3);
+    sel4_mr_out_(sender, badge);
     return info;
 }
 
+/* Waiting on a notification: only the badge word matters. */
 static inline void seL4_Wait(seL4_CPtr src, seL4_Word *sender)
 {
-    seL4_Word badge, info, mr0, mr1, mr2, mr3;
-    x64_sys_recv(seL4_SysRecv, src, &badge, &info, &mr0, &mr1, &mr2, &mr3);
-    if (sender) {
-        *sender = badge;
-    }
+    seL4_RecvWithMRs(src, sender, 0, 0, 0, 0);
 }
 
 static inline seL4_MessageInfo_t seL4_Poll(seL4_CPtr src, seL4_Word *sender)
@@ -282,79 +315,26 @@ static inline seL4_MessageInfo_t seL4_Poll(seL4_CPtr src, seL4_Word *sender)
     seL4_MessageInfo_t info;
     seL4_Word badge, mr0, mr1, mr2, mr3;
     x64_sys_recv(seL4_SysNBRecv, src, &badge, &info.words[0], &mr0, &mr1, &mr2, &mr3);
-    if (sender) {
-        *sender = badge;
-    }
+    sel4_mr_out_(sender, badge);
     return info;
 }
 
 static inline seL4_MessageInfo_t seL4_Call(seL4_CPtr dest, seL4_MessageInfo_t msgInfo)
 {
-    seL4_MessageInfo_t info;
-    seL4_Word badge;
-    seL4_Word mr0 = seL4_GetMR(0), mr1 = seL4_GetMR(1), mr2 = seL4_GetMR(2), mr3 = seL4_GetMR(3);
-    x64_sys_send_recv(seL4_SysCall, dest, &badge, msgInfo.words[0], &info.words[0], &mr0, &mr1,
-                      &mr2, &mr3);
-    seL4_SetMR(0, mr0);
-    seL4_SetMR(1, mr1);
-    seL4_SetMR(2, mr2);
-    seL4_SetMR(3, mr3);
-    return info;
+    return sel4_send_recv_(seL4_SysCall, dest, msgInfo, 0);
 }
 
 static inline seL4_MessageInfo_t seL4_CallWithMRs(seL4_CPtr dest, seL4_MessageInfo_t msgInfo,
                                                   seL4_Word *mr0, seL4_Word *mr1, seL4_Word *mr2,
                                                   seL4_Word *mr3)
 {
-    seL4_MessageInfo_t info;
-    seL4_Word badge;
-    seL4_Word m0 = 0, m1 = 0, m2 = 0, m3 = 0;
-    seL4_Word len = seL4_MessageInfo_get_length(msgInfo);
-    if (mr0 && len > 0) {
-        m0 = *mr0;
-    }
-    if (mr1 && len > 1) {
-        m1 = *mr1;
-    }
-    if (mr2 && len > 2) {
-        m2 = *mr2;
-    }
-    if (mr3 && len > 3) {
-        m3 = *mr3;
-    }
-    x64_sys_send_recv(seL4_SysCall, dest, &badge, msgInfo.words[0], &info.words[0], &m0, &m1, &m2,
-                      &m3);
-    if (mr0) {
-        *mr0 = m0;
-    }
-    if (mr1) {
-        *mr1 = m1;
-    }
-    if (mr2) {
-        *mr2 = m2;
-    }
-    if (mr3) {
-        *mr3 = m3;
-    }
-    return info;
+    return sel4_send_recv_with_mrs_(seL4_SysCall, dest, msgInfo, 0, mr0, mr1, mr2, mr3);
 }
 
 static inline seL4_MessageInfo_t seL4_ReplyRecv(seL4_CPtr src, seL4_MessageInfo_t msgInfo,
                                                 seL4_Word *sender)
 {
-    seL4_MessageInfo_t info;
-    seL4_Word badge;
-    seL4_Word mr0 = seL4_GetMR(0), mr1 = seL4_GetMR(1), mr2 = seL4_GetMR(2), mr3 = seL4_GetMR(3);
-    x64_sys_send_recv(seL4_SysReplyRecv, src, &badge, msgInfo.words[0], &info.words[0], &mr0, &mr1,
-                      &mr2, &mr3);
-    seL4_SetMR(0, mr0);
-    seL4_SetMR(1, mr1);
-    seL4_SetMR(2, mr2);
-    seL4_SetMR(3, mr3);
-    if (sender) {
-        *sender = badge;
-    }
-    return info;
+    return sel4_send_recv_(seL4_SysReplyRecv, src, msgInfo, sender);
 }
 
 static inline seL4_MessageInfo_t seL4_ReplyRecvWithMRs(seL4_CPtr src, seL4_MessageInfo_t msgInfo,
@@ -362,27 +342,7 @@ static inline seL4_MessageInfo_t seL4_ReplyRecvWithMRs(seL4_CPtr src, seL4_Messa
                                                        seL4_Word *mr1, seL4_Word *mr2,
                                                        seL4_Word *mr3)
 {
-    seL4_MessageInfo_t info;
-    seL4_Word badge;
-    seL4_Word m0 = mr0 ? *mr0 : 0, m1 = mr1 ? *mr1 : 0, m2 = mr2 ? *mr2 : 0, m3 = mr3 ? *mr3 : 0;
-    x64_sys_send_recv(seL4_SysReplyRecv, src, &badge, msgInfo.words[0], &info.words[0], &m0, &m1,
-                      &m2, &m3);
-    if (mr0) {
-        *mr0 = m0;
-    }
-    if (mr1) {
-        *mr1 = m1;
-    }
-    if (mr2) {
-        *mr2 = m2;
-    }
-    if (mr3) {
-        *mr3 = m3;
-    }
-    if (sender) {
-        *sender = badge;
-    }
-    return info;
+    return sel4_send_recv_with_mrs_(seL4_SysReplyRecv, src, msgInfo, sender, mr0, mr1, mr2, mr3);
 }
 
 static inline void seL4_Yield(void)
