@@ -26,6 +26,14 @@ static struct process *queue[SYSDESC_MAX_UNIKERNELS]; /* by deadline, earliest f
 static unsigned queued;
 static uint64_t armed_for; /* deadline the PIT is counting down to; 0 = idle */
 
+/* Starts a one-shot countdown of count PIT ticks; its end raises the interrupt once. */
+static void pit_count_down(uint64_t count)
+{
+    ioport_out(pit_ports, PIT_COMMAND, 1, PIT_ONE_SHOT);
+    ioport_out(pit_ports, PIT_CHANNEL0, 1, count & 0xff);
+    ioport_out(pit_ports, PIT_CHANNEL0, 1, count >> 8);
+}
+
 static void arm(uint64_t now, uint64_t deadline)
 {
     uint64_t delta = deadline > now ? deadline - now : 0;
@@ -36,9 +44,7 @@ static void arm(uint64_t now, uint64_t deadline)
     if (ticks > PIT_MAX_COUNT) {
         ticks = PIT_MAX_COUNT;
     }
-    ioport_out(pit_ports, PIT_COMMAND, 1, PIT_ONE_SHOT);
-    ioport_out(pit_ports, PIT_CHANNEL0, 1, ticks & 0xff);
-    ioport_out(pit_ports, PIT_CHANNEL0, 1, ticks >> 8);
+    pit_count_down(ticks);
     armed_for = deadline;
 }
 
@@ -60,6 +66,8 @@ void timer_init(void)
     if (!pit_irq) {
         fatal("cannot get the PIT's interrupt");
     }
+    /* The firmware may have left channel 0 periodic; one-shot mode fires once and stops. */
+    pit_count_down(PIT_MAX_COUNT);
 }
 
 seL4_Word timer_set(struct process *p, uint64_t deadline)
