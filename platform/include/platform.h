@@ -31,6 +31,9 @@ const struct uk_init *pf_init(void);
 /* Flushes the console and asks the root task to end this unikernel. */
 PF_NORETURN void pf_exit(int status);
 
+/* True while exit() runs its atexit handlers; *status is then the status exit() was given. */
+bool pf_exit_pending(int *status);
+
 /* Prints the message and a backtrace of the current thread, then exits with status 255. */
 PF_NORETURN void pf_panic(const char *fmt, ...) PF_PRINTF(1, 2);
 

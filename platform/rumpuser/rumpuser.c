@@ -80,6 +80,12 @@ void rumpuser_exit(int value)
     if (value == RUMPUSER_PANIC) {
         pf_panic("rump kernel panic");
     }
+    /* The rump kernel ends with 0 after a normal halt. When it halts because the program is
+     * exiting (reboot from an atexit handler), the program's status is the unikernel's. */
+    int status;
+    if (value == 0 && pf_exit_pending(&status)) {
+        value = status;
+    }
     pf_exit(value);
 }
 

@@ -72,8 +72,43 @@ int posix_memalign(void **out, size_t align, size_t size)
     return *out ? 0 : ENOMEM;
 }
 
+/*
+ * atexit handlers, run last-registered first by exit() and so when main returns (the
+ * platform calls exit with main's value). A library that must clean up before the
+ * unikernel ends (the NetBSD glue halting its rump kernel) registers one.
+ */
+#define ATEXIT_MAX 32
+static void (*atexit_handlers[ATEXIT_MAX])(void);
+static unsigned atexit_count;
+static bool exiting;
+static int exiting_status;
+
+int atexit(void (*handler)(void))
+{
+    if (atexit_count == ATEXIT_MAX) {
+        errno = ENOMEM;
+        return -1;
+    }
+    atexit_handlers[atexit_count++] = handler;
+    return 0;
+}
+
+bool pf_exit_pending(int *status)
+{
+    *status = exiting_status;
+    return exiting;
+}
+
 void exit(int status)
 {
+    /* A handler that calls exit() again ends the unikernel at once (C leaves it undefined). */
+    if (!exiting) {
+        exiting = true;
+        exiting_status = status;
+        while (atexit_count) {
+            atexit_handlers[--atexit_count]();
+        }
+    }
     pf_exit(status);
 }
 

@@ -5,6 +5,7 @@
  * MAIN_STACK_SIZE and the initial context just parks itself.
  */
 #include "internal.h"
+#include <stdlib.h>
 
 #define MAIN_STACK_SIZE (256 * 1024)
 #define BOOT_TLS_SIZE   4096
@@ -44,7 +45,8 @@ static void *main_thread(void *arg)
     for (void (*const *ctor)(void) = __init_array_start; ctor < __init_array_end; ctor++) {
         (*ctor)();
     }
-    pf_exit(main((int)init->argc, init->argv, init->envp));
+    /* As in C: returning from main is exit(status), which runs the atexit handlers. */
+    exit(main((int)init->argc, init->argv, init->envp));
 }
 
 static void banner(const struct uk_init *init)

@@ -13,7 +13,9 @@ void free(void *p);
 void *aligned_alloc(size_t align, size_t size);
 int posix_memalign(void **out, size_t align, size_t size);
 
+/* Runs the atexit handlers (last registered first), then ends the unikernel with status. */
 __attribute__((noreturn)) void exit(int status);
+int atexit(void (*handler)(void));
 __attribute__((noreturn)) void abort(void);
 char *getenv(const char *name);
 
