@@ -1,9 +1,9 @@
 /*
  * Runner of the rumpuser conformance suite: one line per test ("ok NAME" or "FAIL NAME:
  * why"), then "N passed, N failed"; rumpuser_exit() then ends the unikernel with status 0
- * only if nothing failed, which the root task turns into QEMU's exit status. Each test runs in its own thread holding the virtual CPU, like a rump
- * kernel thread; a test that does not finish within TEST_TIMEOUT_MS is reported and ends
- * the run, since it may hold the CPU every later test needs.
+ * only if nothing failed, which the root task turns into QEMU's exit status. Each test runs in its
+ * own thread holding the virtual CPU, like a rump kernel thread; a test that does not finish within
+ * TEST_TIMEOUT_MS is reported and ends the run, since it may hold the CPU every later test needs.
  */
 #include "suite.h"
 #include "tests.h"
