@@ -23,26 +23,6 @@ void alloc_init(const seL4_BootInfo *bi)
     }
 }
 
-seL4_Word object_bits(seL4_Word type, seL4_Word size_bits)
-{
-    switch (type) {
-    case seL4_UntypedObject:
-        return size_bits;
-    case seL4_TCBObject:
-        return seL4_TCBBits;
-    case seL4_EndpointObject:
-        return seL4_EndpointBits;
-    case seL4_NotificationObject:
-        return seL4_NotificationBits;
-    case seL4_CapTableObject:
-        return size_bits + seL4_SlotBits;
-    case seL4_X86_LargePageObject:
-        return seL4_LargePageBits;
-    default: /* 4 KiB frames and every paging structure */
-        return PAGE_BITS;
-    }
-}
-
 /* Where an object of 2^bits would start in u, or ~0 if it does not fit. */
 static seL4_Word fit(const struct ut *u, seL4_Word bits)
 {
@@ -55,7 +35,7 @@ static seL4_Word fit(const struct ut *u, seL4_Word bits)
 
 static int ut_retype(struct ut *u, seL4_Word type, seL4_Word size_bits, seL4_CPtr dest)
 {
-    seL4_Word bits = object_bits(type, size_bits);
+    seL4_Word bits = seL4_ObjectSizeBits(type, size_bits);
     seL4_Word at = fit(u, bits);
     if (at == ~0ul) {
         return -1;
@@ -83,7 +63,7 @@ static struct ut *ram_best_fit(seL4_Word bits)
 
 int alloc_object(seL4_Word type, seL4_Word size_bits, seL4_CPtr dest)
 {
-    struct ut *u = ram_best_fit(object_bits(type, size_bits));
+    struct ut *u = ram_best_fit(seL4_ObjectSizeBits(type, size_bits));
     return u ? ut_retype(u, type, size_bits, dest) : -1;
 }
 
@@ -140,7 +120,7 @@ int pool_reserve(struct pool *p, seL4_Word bytes, seL4_Word max_bits)
 int pool_retype(struct pool *p, seL4_Word type, seL4_Word size_bits, seL4_CPtr dest)
 {
     for (unsigned i = 0; i < p->n; i++) {
-        if (fit(&p->chunk[i], object_bits(type, size_bits)) != ~0ul) {
+        if (fit(&p->chunk[i], seL4_ObjectSizeBits(type, size_bits)) != ~0ul) {
             return ut_retype(&p->chunk[i], type, size_bits, dest);
         }
     }

@@ -77,7 +77,6 @@ int pool_reserve(struct pool *p, seL4_Word bytes, seL4_Word max_bits);
 int pool_retype(struct pool *p, seL4_Word type, seL4_Word obj_bits, seL4_CPtr dest);
 /* Revokes every chunk: all objects made from the pool are gone and it is empty again. */
 void pool_reset(struct pool *p);
-seL4_Word object_bits(seL4_Word type, seL4_Word size_bits);
 
 /* Where new objects come from: a process's pool and slot range, or (pool 0) the root task's. */
 struct objsrc {
