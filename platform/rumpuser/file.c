@@ -73,13 +73,14 @@ static void explain_missing(const char *name)
     if (!pfru_verbose) {
         return;
     }
-    printf("rumpuser: \"%s\" does not exist; this unikernel has:", name);
+    unsigned n = 0;
+    printf("rumpuser: \"%s\" does not exist; this unikernel has", name);
     for (unsigned i = 0; i < MAX_FILES; i++) {
         if (files[i].used) {
-            printf(" %s", files[i].name);
+            printf("%s %s", n++ ? "," : ":", files[i].name);
         }
     }
-    printf("\n");
+    printf("%s\n", n ? "" : " no files");
 }
 
 static struct file *create(const char *name)
