@@ -35,6 +35,11 @@ const char *base_name(const char *path);
 /* Adds "LD -static -nostdlib ... -T SCRIPT -o OUT" to c. */
 void add_link_prefix(struct command *c, const char *ld, const char *script, const char *out);
 
+/* --- rump.c: the rump kernel libraries of bake link --rump ------------------------------------ */
+
+/* Appends the libraries (paths) that comma-separated component lists mean; -1 after an error. */
+int rump_libraries(struct command *libs, const struct command *lists);
+
 /* --- Modes ----------------------------------------------------------------------------------- */
 
 int bake_link(int argc, char **argv);

@@ -11,48 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-static int is_directory(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* Adds $RUMP_SYSROOT/lib/libNAME.a for each NAME of a comma-separated list. */
-static int add_rump_libraries(struct command *c, const char *list)
-{
-    const char *sysroot = getenv("RUMP_SYSROOT");
-    if (!sysroot || !*sysroot) {
-        bake_error("--rump needs RUMP_SYSROOT set to the rump kernel sysroot "
-                   "(the directory holding lib/librump.a)");
-        return -1;
-    }
-    char *libdir = path_join(sysroot, "lib");
-    int ok = is_directory(libdir);
-    if (!ok) {
-        bake_error("RUMP_SYSROOT=%s is not a rump kernel sysroot: %s is not a directory", sysroot,
-                   libdir);
-    }
-    char *names = strdup(list);
-    for (char *save = 0, *name = strtok_r(names, ",", &save); ok && name;
-         name = strtok_r(0, ",", &save)) {
-        char file[256];
-        snprintf(file, sizeof(file), "lib%s.a", name);
-        char *path = path_join(libdir, file);
-        if (file_exists(path)) {
-            command_add(c, path);
-        } else {
-            bake_error("rump library %s not found in %s (RUMP_SYSROOT=%s)", file, libdir, sysroot);
-            ok = 0;
-        }
-        free(path);
-    }
-    free(names);
-    free(libdir);
-    return ok ? 0 : -1;
-}
 
 static int check_output(const char *path)
 {
@@ -78,6 +36,7 @@ struct platform {
     char *crt;     /* the entry point, first on the command line */
     char *libs[4]; /* in one --start-group with the application's libraries */
     char *script;
+    char *glue; /* the NetBSD glue (platform/rumpglue), whole-archive with a rump kernel */
 };
 
 static void platform_defaults(struct platform *pf, const char *build, const char *srcdir)
@@ -89,6 +48,7 @@ static void platform_defaults(struct platform *pf, const char *build, const char
         pf->libs[i] = path_join(build, libs[i]);
     }
     pf->script = path_join(srcdir, "platform/unikernel.ld");
+    pf->glue = path_join(build, "platform/librumpglue.a");
 }
 
 static void platform_free(struct platform *pf)
@@ -98,9 +58,10 @@ static void platform_free(struct platform *pf)
         free(pf->libs[i]);
     }
     free(pf->script);
+    free(pf->glue);
 }
 
-static int check_platform(const struct platform *pf, int with_platform)
+static int check_platform(const struct platform *pf, int with_platform, int with_glue)
 {
     const char *missing = !file_exists(pf->script) ? pf->script : 0;
     for (int i = with_platform ? 0 : 2; !missing && i < 4; i++) {
@@ -115,10 +76,45 @@ static int check_platform(const struct platform *pf, int with_platform)
                    missing, with_platform ? ", or link without the platform (--no-platform)" : "");
         return -1;
     }
+    if (with_glue && !file_exists(pf->glue)) {
+        bake_error("%s not found: the NetBSD glue is built only when RUMP_SYSROOT is set "
+                   "(make RUMP_SYSROOT=...), or link without it (--no-rump-glue)",
+                   pf->glue);
+        return -1;
+    }
     return 0;
 }
 
-int bake_link(int argc, char **argv)
+/* A make rule "OUT: every input", and an empty rule per input so a deleted one is no error. */
+static int write_deps(const char *deps, const char *out, const struct command *inputs)
+{
+    struct buffer b = {0};
+    buffer_append(&b, out, strlen(out));
+    buffer_append(&b, ":", 1);
+    for (size_t i = 0; i < inputs->count; i++) {
+        buffer_append(&b, " ", 1);
+        buffer_append(&b, inputs->argv[i], strlen(inputs->argv[i]));
+    }
+    buffer_append(&b, "\n", 1);
+    for (size_t i = 0; i < inputs->count; i++) {
+        buffer_append(&b, "\n", 1);
+        buffer_append(&b, inputs->argv[i], strlen(inputs->argv[i]));
+        buffer_append(&b, ":\n", 2);
+    }
+    int r = write_file(deps, b.data, b.size);
+    free(b.data);
+    return r;
+}
+
+/* The command line and what it reads; see bake --help. */
+struct link_options {
+    const char *out, *script, *build, *srcdir, *ld, *deps;
+    int no_platform, no_glue;
+    struct command rump;  /* --rump lists */
+    struct command extra; /* --lib files, for the group */
+};
+
+static int parse_link_options(int argc, char **argv, struct link_options *o)
 {
     static const struct option options[] = {
         {"build", required_argument, 0, 'b'},
@@ -126,42 +122,46 @@ int bake_link(int argc, char **argv)
         {"no-platform", no_argument, 0, 'n'},
         {"linker-script", required_argument, 0, 'T'},
         {"rump", required_argument, 0, 'r'},
+        {"no-rump-glue", no_argument, 0, 'G'},
         {"lib", required_argument, 0, 'l'},
+        {"deps", required_argument, 0, 'd'},
         {"ld", required_argument, 0, 'L'},
         {"verbose", no_argument, 0, 'v'},
         {0, 0, 0, 0},
     };
-    const char *out = 0, *script = 0, *rump = 0, *build = "build", *srcdir = ".";
-    const char *ld = getenv("LD") ? getenv("LD") : "ld";
-    int no_platform = 0, opt;
-    struct command extra = {0};
-
+    int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "o:v", options, 0)) != -1) {
         switch (opt) {
         case 'o':
-            out = optarg;
+            o->out = optarg;
             break;
         case 'b':
-            build = optarg;
+            o->build = optarg;
             break;
         case 's':
-            srcdir = optarg;
+            o->srcdir = optarg;
             break;
         case 'n':
-            no_platform = 1;
+            o->no_platform = 1;
             break;
         case 'T':
-            script = optarg;
+            o->script = optarg;
             break;
         case 'r':
-            rump = optarg;
+            command_add(&o->rump, optarg);
+            break;
+        case 'G':
+            o->no_glue = 1;
             break;
         case 'l':
-            command_add(&extra, optarg);
+            command_add(&o->extra, optarg);
+            break;
+        case 'd':
+            o->deps = optarg;
             break;
         case 'L':
-            ld = optarg;
+            o->ld = optarg;
             break;
         case 'v':
             bake_verbose = 1;
@@ -170,63 +170,106 @@ int bake_link(int argc, char **argv)
             return 2;
         }
     }
-    if (!out || optind == argc) {
+    if (!o->out || optind == argc) {
         bake_error("link needs -o OUT.elf and at least one object (see bake --help)");
         return 2;
     }
-    if (no_platform && !script) {
+    if (o->no_platform && !o->script) {
         bake_error("--no-platform needs --linker-script");
         return 2;
     }
+    return 0;
+}
+
+/*
+ * Every input in link order: the entry object, the objects, rump kernel libraries inside
+ * --whole-archive (their components and modules register through link sets that nothing
+ * references by name; the glue registers through a constructor), then one group.
+ */
+static int link_inputs(const struct link_options *o, const struct platform *pf, char **objects,
+                       int nobjects, struct command *in)
+{
+    if (!o->no_platform) {
+        command_add(in, pf->crt);
+    }
+    for (int i = 0; i < nobjects; i++) {
+        if (!file_exists(objects[i])) {
+            bake_error("%s: no such file", objects[i]);
+            return -1;
+        }
+        command_add(in, objects[i]);
+    }
+    if (o->rump.count) {
+        command_add(in, "--whole-archive");
+        if (!o->no_glue && !o->no_platform) {
+            command_add(in, pf->glue);
+        }
+        if (rump_libraries(in, &o->rump) < 0) {
+            return -1;
+        }
+        command_add(in, "--no-whole-archive");
+    }
+    command_add(in, "--start-group");
+    for (size_t i = 0; i < o->extra.count; i++) {
+        command_add(in, o->extra.argv[i]);
+    }
+    for (int i = o->no_platform ? 2 : 0; i < 4; i++) {
+        command_add(in, pf->libs[i]);
+    }
+    command_add(in, "--end-group");
+    return 0;
+}
+
+int bake_link(int argc, char **argv)
+{
+    struct link_options o = {.build = "build", .srcdir = ".", .ld = getenv("LD")};
+    if (!o.ld) {
+        o.ld = "ld";
+    }
+    int status = parse_link_options(argc, argv, &o);
+    if (status) {
+        command_free(&o.rump);
+        command_free(&o.extra);
+        return status;
+    }
 
     struct platform pf;
-    struct command c = {0};
-    int status = 1;
-    platform_defaults(&pf, build, srcdir);
-    if (script) {
+    struct command c = {0}, in = {0}, files = {0};
+    status = 1;
+    platform_defaults(&pf, o.build, o.srcdir);
+    if (o.script) {
         free(pf.script);
-        pf.script = strdup(script);
+        pf.script = strdup(o.script);
     }
-    if (check_platform(&pf, !no_platform) < 0) {
+    if (check_platform(&pf, !o.no_platform, o.rump.count && !o.no_glue && !o.no_platform) < 0 ||
+        link_inputs(&o, &pf, argv + optind, argc - optind, &in) < 0) {
         goto done;
     }
-    for (int i = optind; i < argc; i++) {
-        if (!file_exists(argv[i])) {
-            bake_error("%s: no such file", argv[i]);
-            goto done;
+    add_link_prefix(&c, o.ld, pf.script, o.out);
+    for (size_t i = 0; i < in.count; i++) {
+        command_add(&c, in.argv[i]);
+        if (in.argv[i][0] != '-') {
+            command_add(&files, in.argv[i]);
         }
     }
-
-    add_link_prefix(&c, ld, pf.script, out);
-    if (!no_platform) {
-        command_add(&c, pf.crt);
-    }
-    for (int i = optind; i < argc; i++) {
-        command_add(&c, argv[i]);
-    }
-    if (rump) {
-        /* Rump components register themselves through link sets and constructors that
-         * nothing references by name, so their archives are linked whole. */
-        command_add(&c, "--whole-archive");
-        if (add_rump_libraries(&c, rump) < 0) {
-            goto done;
+    command_add(&files, pf.script);
+    if (run_program(c.argv) != 0) {
+        if (o.rump.count) {
+            bake_error("undefined symbols from rump libraries usually mean a component needs "
+                       "another one (fs_ext2fs needs fs_ffs, virtio_ld needs dev_disk): see "
+                       "README.md, NetBSD");
         }
-        command_add(&c, "--no-whole-archive");
+        goto done;
     }
-    command_add(&c, "--start-group");
-    for (size_t i = 0; i < extra.count; i++) {
-        command_add(&c, extra.argv[i]);
-    }
-    for (int i = no_platform ? 2 : 0; i < 4; i++) {
-        command_add(&c, pf.libs[i]);
-    }
-    command_add(&c, "--end-group");
-    if (run_program(c.argv) == 0 && check_output(out) == 0) {
+    if (check_output(o.out) == 0 && (!o.deps || write_deps(o.deps, o.out, &files) == 0)) {
         status = 0;
     }
 done:
     command_free(&c);
-    command_free(&extra);
+    command_free(&in);
+    command_free(&files);
+    command_free(&o.rump);
+    command_free(&o.extra);
     platform_free(&pf);
     return status;
 }
