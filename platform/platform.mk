@@ -1,14 +1,15 @@
 # platform: the unikernel platform (platform/src), the rumpuser(3) hypercalls and the
 # rumpcomp_pci_* calls (platform/rumpuser), and the recipe that links a unikernel.
 #
-# A unikernel is linked from, in this order:
+# A unikernel is linked by `bake link` (tools/bake/link.c: the one place the recipe lives;
+# platform/README.md describes it) from, in this order:
 #   $(PLATFORM_CRT)  the entry point (_start)
 #   the application's objects
 #   rump kernel libraries, if any, inside --whole-archive (their components register
-#     through link sets, so nothing references them by name)
+#     through link sets, so nothing references them by name), with the NetBSD glue
+#     $(RUMPGLUE_LIB) (platform/rumpglue)
 #   $(RUMPUSER_LIB) $(PLATFORM_LIB) $(RUNTIME_LIB) $(LIBSEL4_LIB) in one --start-group
-# with $(UNIKERNEL_LDFLAGS) (linker script platform/unikernel.ld). The pattern rule at the
-# end does exactly that; platform/README.md describes it for other tools.
+# with the linker script platform/unikernel.ld. The pattern rule at the end runs it.
 
 PLATFORM_CFLAGS := $(USER_CFLAGS) -Iplatform/include -Iplatform/include/libc -Iroottask/include
 RUMPUSER_CFLAGS := $(PLATFORM_CFLAGS) -Iplatform/rumpuser
@@ -22,8 +23,8 @@ PLATFORM_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard platform/src/*.c)) \
 	$(BUILD)/platform/src/switch.o
 RUMPUSER_LIB := $(BUILD)/platform/librumpuser.a
 RUMPUSER_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard platform/rumpuser/*.c))
-UNIKERNEL_LDFLAGS := -static -nostdlib -z max-page-size=0x1000 -z noexecstack \
-	-T $(PLATFORM_LDS) --build-id=none
+# Built by platform/rumpglue/rumpglue.mk, only when RUMP_SYSROOT is set.
+RUMPGLUE_LIB := $(BUILD)/platform/librumpglue.a
 
 $(PLATFORM_LIB): $(PLATFORM_OBJS)
 	@echo "  AR      $@"
@@ -36,15 +37,18 @@ $(RUMPUSER_LIB): $(RUMPUSER_OBJS)
 ALL_TARGETS += $(PLATFORM_CRT) $(PLATFORM_LIB) $(RUMPUSER_LIB)
 
 # Unikernel images: any $(BUILD)/<path>.uk.elf is linked by this pattern rule from the
-# prerequisites a fragment gives it (its objects) and, for rump kernels, the archives in
-# its target-specific UK_WHOLE_ARCHIVES. A pattern rule (not a macro) because fragments
-# are included in alphabetical order and apps/ or bench/ come before this file:
+# prerequisites a fragment gives it (its objects) and, for a rump kernel, the components in
+# its target-specific UK_RUMP (a list of bake link --rump short names, see bake --help). UK_LINK_FLAGS
+# adds bake options (--no-rump-glue for a program that calls rump_init itself). bake writes
+# every input it used to $@.d, so a changed rump library relinks. A pattern rule (not a
+# macro) because fragments are included in alphabetical order and apps/ or bench/ come
+# before this file:
 #   $(BUILD)/apps/foo/foo.uk.elf: $(BUILD)/apps/foo/foo.o
-#   $(BUILD)/apps/foo/foo.uk.elf: UK_WHOLE_ARCHIVES := $(RUMP_SYSROOT)/lib/librump.a ...
+#   $(BUILD)/apps/foo/foo.uk.elf: UK_RUMP := vfs fs_tmpfs net net_net net_netinet net_config
 $(BUILD)/%.uk.elf: $(PLATFORM_CRT) $(RUMPUSER_LIB) $(PLATFORM_LIB) $(RUNTIME_LIB) $(LIBSEL4_LIB) \
-		$(PLATFORM_LDS)
+		$(PLATFORM_LDS) $(BUILD)/tools/bake $(if $(RUMP_SYSROOT),$(RUMPGLUE_LIB))
 	@mkdir -p $(@D)
 	@echo "  LD      $@"
-	$(Q)$(LD) $(UNIKERNEL_LDFLAGS) -o $@ $(PLATFORM_CRT) $(filter-out $(PLATFORM_CRT),$(filter %.o,$^)) \
-		$(if $(UK_WHOLE_ARCHIVES),--whole-archive $(UK_WHOLE_ARCHIVES) --no-whole-archive) \
-		--start-group $(RUMPUSER_LIB) $(PLATFORM_LIB) $(RUNTIME_LIB) $(LIBSEL4_LIB) --end-group
+	$(Q)RUMP_SYSROOT=$(RUMP_SYSROOT) $(BUILD)/tools/bake link $(if $(filter 1,$(V)),-v) \
+		--ld $(LD) --build $(BUILD) --deps $@.d -o $@ $(addprefix --rump ,$(UK_RUMP)) \
+		$(UK_LINK_FLAGS) $(filter-out $(PLATFORM_CRT),$(filter %.o,$^))

@@ -1,0 +1,127 @@
+/*
+ * Network configuration from the system description's environment:
+ *
+ *   IFCONFIG_<interface>=dhcp               DHCP, once, at boot (QEMU's user network has a server)
+ *   IFCONFIG_<interface>=<address>/<prefix> a static IPv4 address, e.g. 10.0.2.15/24
+ *   GATEWAY=<address>                       the IPv4 default route
+ *
+ * It uses the rump kernel's libnetconfig (the net_config component; DHCP also needs
+ * dev_bpf). Those are weak references, so a program without networking links without them;
+ * asking for a configuration they would carry out is then an error.
+ */
+#include "glue.h"
+
+#include <errno.h>
+#include <platform.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#pragma weak rump_pub_netconfig_ifup
+#pragma weak rump_pub_netconfig_ipv4_ifaddr_cidr
+#pragma weak rump_pub_netconfig_ipv4_gw
+#pragma weak rump_pub_netconfig_dhcp_ipv4_oneshot
+
+#define IFCONFIG_PREFIX "IFCONFIG_"
+
+/*
+ * IPv4 duplicate address detection holds a new address back for a second or more per
+ * probe. The addresses of a system's unikernels are the deployer's to choose (or the DHCP
+ * server's), so it is switched off: an interface is usable as soon as it is configured.
+ * net.inet.ip.dad_count by number: CTL_NET, PF_INET, IPPROTO_IP, IPCTL_DAD_COUNT.
+ */
+static void no_dad(void)
+{
+    static const int mib[] = {4, 2, 0, 25};
+    int zero = 0;
+    if (rump_sys___sysctl(mib, 4, 0, 0, &zero, sizeof(zero)) != 0 && rg_verbose) {
+        printf("rumpglue: cannot switch off duplicate address detection (error %d)\n", errno);
+    }
+}
+
+static void configure_static(const char *ifname, const char *value)
+{
+    char addr[16], what[96];
+    const char *slash = strchr(value, '/');
+    char *end;
+    unsigned long prefix = slash ? strtoul(slash + 1, &end, 10) : 0;
+    if (!slash || (size_t)(slash - value) >= sizeof(addr) || end == slash + 1 || *end ||
+        prefix > 32) {
+        snprintf(what, sizeof(what), "%s%s=%s: not dhcp or ADDRESS/PREFIX", IFCONFIG_PREFIX, ifname,
+                 value);
+        rg_fail(what, EINVAL);
+    }
+    memcpy(addr, value, (size_t)(slash - value));
+    addr[slash - value] = 0;
+    int r = rump_pub_netconfig_ifup(ifname);
+    if (r == 0) {
+        r = rump_pub_netconfig_ipv4_ifaddr_cidr(ifname, addr, (int)prefix);
+    }
+    if (r != 0) {
+        snprintf(what, sizeof(what), "%s: cannot configure %s", ifname, value);
+        rg_fail(what, r);
+    }
+    printf("rumpglue: %s: %s\n", ifname, value);
+}
+
+static void configure_dhcp(const char *ifname)
+{
+    char what[64];
+    if (!rump_pub_netconfig_dhcp_ipv4_oneshot) {
+        snprintf(what, sizeof(what), "%s: DHCP needs the net_config component", ifname);
+        rg_fail(what, ENOSYS);
+    }
+    printf("rumpglue: %s: asking for an address by DHCP\n", ifname);
+    int r = rump_pub_netconfig_dhcp_ipv4_oneshot(ifname);
+    if (r != 0) {
+        snprintf(what, sizeof(what), "%s: DHCP failed (is dev_bpf linked in?)", ifname);
+        rg_fail(what, r);
+    }
+}
+
+/* One IFCONFIG_ entry: NAME=VALUE with NAME after the prefix. */
+static void configure_interface(const char *entry)
+{
+    char ifname[32];
+    const char *name = entry + strlen(IFCONFIG_PREFIX), *eq = strchr(name, '=');
+    if (!eq || eq == name || (size_t)(eq - name) >= sizeof(ifname)) {
+        rg_fail("bad IFCONFIG_ entry in the environment", EINVAL);
+    }
+    memcpy(ifname, name, (size_t)(eq - name));
+    ifname[eq - name] = 0;
+    if (!rump_pub_netconfig_ifup) {
+        rg_fail("IFCONFIG_ needs the net_config component linked in", ENOSYS);
+    }
+    if (strcmp(eq + 1, "dhcp") == 0) {
+        configure_dhcp(ifname);
+    } else {
+        configure_static(ifname, eq + 1);
+    }
+}
+
+void rg_net_configure(void)
+{
+    const struct uk_init *init = pf_init();
+    bool dad_off = false;
+    for (seL4_Word i = 0; i < init->envc; i++) {
+        const char *e = init->envp[i];
+        if (strncmp(e, IFCONFIG_PREFIX, strlen(IFCONFIG_PREFIX)) == 0) {
+            if (!dad_off) {
+                no_dad();
+                dad_off = true;
+            }
+            configure_interface(e);
+        }
+    }
+    const char *gw = pf_getenv("GATEWAY");
+    if (gw) {
+        if (!rump_pub_netconfig_ipv4_gw) {
+            rg_fail("GATEWAY needs the net_config component linked in", ENOSYS);
+        }
+        int r = rump_pub_netconfig_ipv4_gw(gw);
+        if (r != 0) {
+            rg_fail("cannot set the default route (GATEWAY)", r);
+        }
+        printf("rumpglue: default route via %s\n", gw);
+    }
+}
