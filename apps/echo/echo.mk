@@ -1,0 +1,26 @@
+# apps/echo: a TCP echo server on a NetBSD rump kernel (apps/echo/README.md). Built only when
+# RUMP_SYSROOT names a rump kernel sysroot. `make run-echo` boots it with a virtio NIC,
+# `make run-echo-wm` with an e1000; host port ECHO_PORT (5555) reaches its port 7.
+ECHO_ELF := $(BUILD)/apps/echo/echo.uk.elf
+$(BUILD)/apps/echo/%.o: CFLAGS_FOR = $(RUMPGLUE_CFLAGS)
+$(ECHO_ELF): $(BUILD)/apps/echo/echo.o
+# The components: TCP/IP, the two NIC drivers the descriptions use and the DHCP client.
+$(ECHO_ELF): UK_RUMP := net net_net net_netinet net_config dev_bpf pci pci_virtio \
+	virtio_if_vioif pci_if_wm dev_miiphy
+
+ECHO_PORT ?= 5555
+.PHONY: run-echo run-echo-wm
+ifneq ($(RUMP_SYSROOT),)
+ALL_TARGETS += $(ECHO_ELF)
+# $(call echo_run,SYSTEM,QEMU NIC MODEL)
+echo_run = $(MAKE) --no-print-directory run-image SYSTEM=apps/echo/$(1) \
+	IMAGES=$(BUILD)/apps/echo TIMEOUT=600 QEMU_ARGS="-nic none \
+	-netdev user,id=n0,hostfwd=tcp:127.0.0.1:$(ECHO_PORT)-:7 -device $(2),netdev=n0"
+run-echo: $(ECHO_ELF)
+	$(Q)$(call echo_run,echo.system,virtio-net-pci)
+run-echo-wm: $(ECHO_ELF)
+	$(Q)$(call echo_run,echo-wm.system,e1000)
+else
+run-echo run-echo-wm:
+	@echo "$@: needs RUMP_SYSROOT, a NetBSD rump kernel sysroot (README.md, NetBSD)"; exit 2
+endif
