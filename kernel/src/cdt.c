@@ -12,7 +12,8 @@
  * the last caps to further CNodes, and so on, possibly in cycles. Instead of recursing,
  * the dying object's cap is replaced by a zombie that counts the slots still to empty;
  * deletion walks down the chain of zombies to the deepest slot that has work, does one
- * step, and starts again from the top.
+ * step, and starts again from the top. An object has only one zombie, so a chain can only
+ * loop back to its top slot; that slot is skipped and emptied last.
  */
 #include <kernel.h>
 #include <printk.h>
@@ -304,7 +305,12 @@ static void delete_step(cte_t *top)
                 return;
             }
             cte_t *end = (cte_t *)cap.zombie.ptr + remaining - 1;
-            if (end == cur || cap_is_null(end->cap)) {
+            /*
+             * Skip empty slots, and the two slots a dying object may contain that must
+             * stay until the end: the zombie's own slot, and `top` (objects that hold
+             * each other's last caps form a cycle, which always runs through top).
+             */
+            if (end == cur || end == top || cap_is_null(end->cap)) {
                 cur->cap.zombie.remaining = remaining - 1;
                 return;
             }

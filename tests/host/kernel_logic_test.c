@@ -237,6 +237,21 @@ static void test_cyclic_cnode_delete(void)
     free(holder);
 }
 
+static void test_cnodes_holding_each_other(void)
+{
+    /* X's only cap is in Y and Y's only cap is in X: deleting one must destroy both. */
+    cte_t *x = host_cnode_alloc(1), *y = host_cnode_alloc(1);
+    put_root(&y[0], cap_cnode_new(x, 1, 0, 0));
+    put_root(&x[0], cap_cnode_new(y, 1, 0, 0));
+    finalised_count = 0;
+    cte_delete(&y[0]);
+    CHECK(cap_is_null(x[0].cap));
+    CHECK(cap_is_null(y[0].cap));
+    CHECK_EQ(finalised_count, 2);
+    free(x);
+    free(y);
+}
+
 static const struct host_test tests[] = {
     {"message_info_packing", test_message_info_packing},
     {"resolve_root_cnode", test_resolve_root_cnode},
@@ -246,6 +261,7 @@ static const struct host_test tests[] = {
     {"untyped_children", test_untyped_children},
     {"swap_neighbours", test_swap_neighbours},
     {"cyclic_cnode_delete", test_cyclic_cnode_delete},
+    {"cnodes_holding_each_other", test_cnodes_holding_each_other},
 };
 
 int main(void)
