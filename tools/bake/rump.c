@@ -45,8 +45,10 @@ static void add_unique(struct command *libs, const char *libdir, const char *fil
 static char *component_file(const char *libdir, const char *name, char *tried, size_t size)
 {
     char file[256];
-    const char *const formats[] = {starts_with(name, "rump") ? "lib%s.a" : "librump%s.a",
-                                   starts_with(name, "rump") ? 0 : "librumpdev_%s.a"};
+    /* A library name as it is; a driver may leave out its "dev_" (but not twice). */
+    int full = starts_with(name, "rump"), device = starts_with(name, "dev");
+    const char *const formats[] = {full ? "lib%s.a" : "librump%s.a",
+                                   full || device ? 0 : "librumpdev_%s.a"};
     tried[0] = 0;
     for (int i = 0; i < 2 && formats[i]; i++) {
         snprintf(file, sizeof(file), formats[i], name);
