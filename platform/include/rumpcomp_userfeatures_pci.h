@@ -16,7 +16,7 @@
  *   user thread execute those (port access is an IOPort capability invocation), so this
  *   platform's rumpcomp_pci_iospace_init() starts its port-I/O emulator, which turns the
  *   resulting faults into IOPort invocations on the ports granted to the unikernel
- *   (pf_ioport_emulation in platform.h), and fails if no ports were granted.
+ *   (pf_ioport_emulation in platform.h); with no ports granted there is nothing to do.
  */
 #pragma once
 

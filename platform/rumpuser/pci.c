@@ -157,9 +157,15 @@ unsigned long rumpcomp_pci_virt_to_mach(void *va)
  * Port I/O: when this succeeds the PCI component lets drivers map I/O BARs and execute
  * IN/OUT on them directly. Those instructions fault on seL4, so they only work with the
  * platform's emulator running (it performs them with the granted IOPort capabilities).
+ * Without granted ports no device of this unikernel has an I/O BAR and there is nothing
+ * to emulate: that is success, not the "I/O space init error" NetBSD would report (and
+ * count as a hardware detection error) on every boot of a rump kernel without devices.
  */
 int rumpcomp_pci_iospace_init(void)
 {
+    if (pf_init()->n_ioports == 0) {
+        return 0;
+    }
     int error = pf_ioport_emulation();
     if (error && pfru_verbose) {
         printf("rumpuser: no port I/O for PCI devices (error %d)\n", error);
