@@ -200,11 +200,18 @@ static int link_inputs(const struct link_options *o, const struct platform *pf, 
         command_add(in, objects[i]);
     }
     if (o->rump.count) {
+        struct command components = {0};
+        for (size_t i = 0; i < o->rump.count; i++) {
+            command_add(&components, o->rump.argv[i]);
+        }
         command_add(in, "--whole-archive");
         if (!o->no_glue && !o->no_platform) {
             command_add(in, pf->glue);
+            command_add(&components, "fs_tmpfs"); /* the glue mounts it on /tmp */
         }
-        if (rump_libraries(in, &o->rump) < 0) {
+        int r = rump_libraries(in, &components);
+        command_free(&components);
+        if (r < 0) {
             return -1;
         }
         command_add(in, "--no-whole-archive");
