@@ -21,8 +21,8 @@ $(RUMPBOOT_ELF): UK_LINK_FLAGS := --no-rump-glue
 
 NBTEST_ELF := $(NETBSD_BUILD)/nbtest.uk.elf
 $(NBTEST_ELF): $(NETBSD_BUILD)/nbtest.o $(NETBSD_BUILD)/nbcheck.o
-$(NBTEST_ELF): UK_RUMP := fs_tmpfs fs_ext2fs fs_ffs dev_disk pci pci_virtio virtio_ld net_net \
-	net_netinet
+# (fs_tmpfs comes with the glue.)
+$(NBTEST_ELF): UK_RUMP := fs_ext2fs fs_ffs dev_disk pci pci_virtio virtio_ld net_net net_netinet
 
 NETBSD_TESTS := test-rumpboot test-netbsd-glue test-netbsd-echo-vioif test-netbsd-echo-wm \
 	test-netbsd-echo-two
@@ -35,8 +35,9 @@ ALL_TARGETS += $(RUMPBOOT_ELF) $(NBTEST_ELF)
 NETBSD_BANNER := -e 'Copyright \(c\) 1996' -e 'NetBSD 7\.[0-9.]+ \(RUMP-ROAST\)' \
 	-e 'total memory = [0-9]+ KB' -e 'cpu0 at thinair0: rump virtual cpu' \
 	-e 'root file system type: rumpfs'
-# The glue's halt: NetBSD syncs and unmounts everything.
-NETBSD_HALT := -e 'rump kernel halting' -e 'syncing disks\.\.\. ([0-9]+ )?done' -e 'unmounting done'
+# The glue's boot (verbose) and halt: tmpfs on /tmp; NetBSD syncs and unmounts everything.
+NETBSD_GLUE := -e 'rumpglue: tmpfs mounted on /tmp' -e 'unmounted tmpfs on /tmp' \
+	-e 'rump kernel halting' -e 'syncing disks\.\.\. ([0-9]+ )?done' -e 'unmounting done'
 # $(call netbsd_nic,N,DEVICE): a NIC on QEMU's user network nN, host port @PORTN@ (which
 # run-system picks) forwarded to the guest's TCP port 7.
 netbsd_nic = -netdev user,id=n$(1),hostfwd=tcp:127.0.0.1:@PORT$(1)@-:7 -device $(2),netdev=n$(1)
@@ -67,7 +68,7 @@ NETBSD_DISK := $(NETBSD_BUILD)/ext2.img
 test-netbsd-glue: export PATH := $(PATH):/sbin:/usr/sbin
 test-netbsd-glue: NB_SYSTEM := tests/netbsd/nbtest.system
 test-netbsd-glue: NB_IMAGES := $(NETBSD_BUILD)
-test-netbsd-glue: NB_CHECKS := -s 1 $(NETBSD_BANNER) $(NETBSD_HALT) -e 'ld0 at virtio0' \
+test-netbsd-glue: NB_CHECKS := -s 1 $(NETBSD_BANNER) $(NETBSD_GLUE) -e 'ld0 at virtio0' \
 	-e 'nbtest: [0-9]+ passed, 0 failed' -e 'nbstatus: [0-9]+ passed, 0 failed' \
 	-e 'nbtest exited with status 0' -e 'nbstatus exited with status 3' \
 	-e 'unmounted /dev/ld0d on /mnt type ext2fs'
@@ -91,11 +92,11 @@ test-netbsd-glue: $(NBTEST_ELF) $(NETBSD_IMAGE_DEPS)
 NETBSD_ECHO_TESTS := test-netbsd-echo-vioif test-netbsd-echo-wm test-netbsd-echo-two
 $(NETBSD_ECHO_TESTS): NB_IMAGES := $(BUILD)/apps/echo
 test-netbsd-echo-vioif: NB_SYSTEM := apps/echo/echo.system
-test-netbsd-echo-vioif: NB_CHECKS := -p 5 $(NETBSD_BANNER) $(NETBSD_HALT) \
+test-netbsd-echo-vioif: NB_CHECKS := -p 5 $(NETBSD_BANNER) $(NETBSD_GLUE) \
 	-e 'vioif0 at virtio0' -e 'dhcp: vioif0: adding IP address' -e 'echo: served 5 connections'
 test-netbsd-echo-vioif: NB_QEMU := $(call netbsd_nic,1,virtio-net-pci)
 test-netbsd-echo-wm: NB_SYSTEM := apps/echo/echo-wm.system
-test-netbsd-echo-wm: NB_CHECKS := -p 5 $(NETBSD_BANNER) $(NETBSD_HALT) -e 'wm0 at pci0' \
+test-netbsd-echo-wm: NB_CHECKS := -p 5 $(NETBSD_BANNER) $(NETBSD_GLUE) -e 'wm0 at pci0' \
 	-e 'rumpglue: wm0: 10.0.2.15/24' -e 'echo: served 5 connections'
 test-netbsd-echo-wm: NB_QEMU := $(call netbsd_nic,1,e1000)
 test-netbsd-echo-two: NB_SYSTEM := apps/echo/echo-two.system
