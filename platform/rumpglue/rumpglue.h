@@ -106,6 +106,13 @@ struct rump_tmpfs_args {
 };
 /* ext2fs and ffs (RUMP_MOUNT_EXT2FS, RUMP_MOUNT_FFS) take struct rump_ufs_args (rumpdefs.h). */
 
+/* NetBSD's amd64 sizes, so a mistake in the layouts above cannot go unnoticed. */
+_Static_assert(sizeof(struct sockaddr_in) == 16, "struct sockaddr_in");
+_Static_assert(sizeof(struct timeval) == 16, "struct timeval");
+_Static_assert(sizeof(struct timespec) == 16, "struct timespec");
+_Static_assert(sizeof(struct statvfs) == 2256, "struct statvfs");
+_Static_assert(sizeof(struct rump_tmpfs_args) == 40, "struct tmpfs_args");
+
 #define RUMP_INADDR_ANY      0x00000000u
 #define RUMP_INADDR_LOOPBACK 0x7f000001u
 
