@@ -26,6 +26,7 @@ extern const uint64_t fuzz_cfg_trace_from; /* print invocations from this one on
 /* --- Virtual layout of the fuzz VSpace ------------------------------------------------------ */
 #define FZ_SHARED_VADDR  0x10000000ul /* struct fz_shared (also mapped in the root VSpace) */
 #define FZ_SHARED_PAGES  4
+#define FZ_CONFIG_VADDR  0x10008000ul /* struct fz_config (read-only in the fuzz world) */
 #define FZ_PRIVATE_VADDR 0x10100000ul /* thread i: stack, then IPC buffer (fuzz VSpace only) */
 #define FZ_PRIVATE_STEP  0x10000ul
 #define FZ_STACK_PAGES   4
@@ -99,7 +100,6 @@ struct fz_victim {
     seL4_Word role;
     seL4_Word ep, other;
     seL4_Word recv_cnode, recv_index, recv_depth;
-    volatile uint64_t loops;
 };
 
 /* --- One invocation, as issued (the trace ring keeps the last FZ_RING) --------------------- */
@@ -121,27 +121,37 @@ struct fz_regs {
     seL4_Word preserved[5]; /* out: RAX, RBP, R12, R13, R14 after the syscall */
 };
 void fz_syscall(struct fz_regs *r);
-extern const char fz_syscall_insn[]; /* address of its `syscall` instruction */
+/* Invocation k loads canary (k + 1) * CANARY_STEP (+ 0..4 for RAX, RBP, R12..R14). */
+#define CANARY_STEP 0x9e3779b97f4a7c15ull
+#define CANARY_INV  0xf1de83e19937733dull /* CANARY_STEP * CANARY_INV == 1 (mod 2^64) */
+extern const char fz_syscall_insn[];      /* address of its `syscall` instruction */
 
 /* --- The shared pages ---------------------------------------------------------------------- */
-struct fz_shared {
-    /* Written by the supervisor while the fuzz world is stopped. */
+
+/* Set up by the supervisor; read-only in the fuzz world, so nothing there can change it. */
+struct fz_config {
     uint64_t limit;      /* stop issuing when seq reaches this */
     uint64_t trace_from; /* 0, or print every invocation from this seq on */
     seL4_IPCBuffer *ipc; /* the fuzz thread's IPC buffer */
     struct fz_victim victim[FZ_VICTIMS];
-    uint16_t by_type[FZ_TYPES][FZ_MAX_PER_TYPE]; /* slot ids holding caps of each type */
-    uint8_t n_by_type[FZ_TYPES];
     uint8_t geom[FZ_NSLOTS]; /* enum fz_geom of each slot's cap as placed */
     uint16_t nodes[8];       /* slot ids of the invocable CNode caps */
     uint8_t n_nodes;
+};
+_Static_assert(sizeof(struct fz_config) <= 4096, "fz_config fits its page");
+#define FZ_CONFIG ((const struct fz_config *)FZ_CONFIG_VADDR)
 
-    /* Written by the fuzz thread. */
+/*
+ * The fuzz thread's state: written by it, read by the supervisor, which treats it as
+ * untrusted (a thread of the fuzz world running wild may scribble on it).
+ */
+struct fz_shared {
     uint64_t rng[4];
-    volatile uint64_t seq;  /* invocations issued */
-    volatile uint64_t done; /* invocations that returned */
-    volatile uint64_t finished;
-    volatile uint64_t tcb_dirty; /* a TCB invocation was issued: maybe on itself */
+    volatile uint64_t seq;                       /* invocations issued */
+    volatile uint64_t done;                      /* invocations that returned */
+    volatile uint64_t tcb_dirty;                 /* a TCB invocation was issued: maybe on itself */
+    uint16_t by_type[FZ_TYPES][FZ_MAX_PER_TYPE]; /* slot ids holding caps of each type */
+    uint8_t n_by_type[FZ_TYPES];
     uint8_t type_cache[FZ_NSLOTS];
     uint64_t sys_count[8];    /* by syscall class, see fz_sys_class */
     uint64_t reply_label[12]; /* label of kernel replies to Call: seL4_Error, 11 = other */
@@ -171,8 +181,8 @@ enum fz_sys_class {
 
 /* The fuzz thread: issues invocations until seq reaches limit, then yields forever. */
 void fz_fuzz_main(struct fz_shared *st) __attribute__((noreturn));
-/* A victim thread's loop (rdi = its struct fz_victim). */
-void fz_victim_main(struct fz_victim *v) __attribute__((noreturn));
+/* A victim thread's loop (rdi = its struct fz_victim, in fz_config). */
+void fz_victim_main(const struct fz_victim *v) __attribute__((noreturn));
 
 /* Fills r (and the IPC buffer) with the next random invocation; returns its class. */
 enum fz_sys_class fz_generate(struct fz_shared *st, struct fz_regs *r, struct fz_record *rec);

@@ -4,9 +4,6 @@
  */
 #include "fuzz.h"
 
-#define CANARY_STEP 0x9e3779b97f4a7c15ull
-#define CANARY_INV  0xf1de83e19937733dull /* CANARY_STEP * CANARY_INV == 1 (mod 2^64) */
-
 /*
  * RAX, RBP and R12-R14 came back from a syscall other than as fz_syscall loaded them. That
  * is not necessarily the kernel's fault: this thread's registers can be replaced wholesale
@@ -33,9 +30,9 @@ void fz_fuzz_main(struct fz_shared *st)
 {
     for (;;) {
         uint64_t seq = st->seq;
-        if (seq >= st->limit) {
-            /* Done: the watchdog notices and the supervisor stops us. */
-            st->finished = 1;
+        if (seq >= FZ_CONFIG->limit) {
+            /* Done: the watchdog notices that nothing happens any more, the supervisor
+             * that the count is reached. */
             for (;;) {
                 x64_sys_null(seL4_SysYield);
             }
@@ -47,7 +44,7 @@ void fz_fuzz_main(struct fz_shared *st)
         rec->out_badge = rec->out_info = rec->clobbered = 0;
         r.canary = (seq + 1) * CANARY_STEP;
         st->sys_count[cls]++;
-        if (st->trace_from && seq + 1 >= st->trace_from) {
+        if (FZ_CONFIG->trace_from && seq + 1 >= FZ_CONFIG->trace_from) {
             fz_trace(rec, '>');
         }
         /* Counted before the kernel sees it: the invocation may never return. */
@@ -72,14 +69,14 @@ void fz_fuzz_main(struct fz_shared *st)
         if (r.clobbered) {
             check_preserved(st, rec);
         }
-        if (st->trace_from && seq + 1 >= st->trace_from) {
+        if (FZ_CONFIG->trace_from && seq + 1 >= FZ_CONFIG->trace_from) {
             fz_trace(rec, '<');
         }
     }
 }
 
 /* Victims use only registers for their messages, and their IPC buffer through v->ipc. */
-void fz_victim_main(struct fz_victim *v)
+void fz_victim_main(const struct fz_victim *v)
 {
     seL4_Word badge, info, m0 = 0, m1 = 0, m2 = 0, m3 = 0;
     v->ipc->receiveCNode = v->recv_cnode;
@@ -89,7 +86,6 @@ void fz_victim_main(struct fz_victim *v)
     case FZ_ROLE_SERVER:
         x64_sys_recv(seL4_SysRecv, v->ep, &badge, &info, &m0, &m1, &m2, &m3);
         for (;;) {
-            v->loops++;
             /* Echo: same length and number of caps (whose slots now hold badges or junk, so
              * the kernel has to cope with failing extra-cap lookups on a reply). */
             seL4_MessageInfo_t in = {{info}};
@@ -100,9 +96,8 @@ void fz_victim_main(struct fz_victim *v)
                               &m3);
         }
     case FZ_ROLE_CLIENT:
-        for (;;) {
-            v->loops++;
-            m0 = v->loops;
+        for (seL4_Word n = 0;; n++) {
+            m0 = n;
             x64_sys_send_recv(seL4_SysCall, v->ep, &badge,
                               seL4_MessageInfo_new(0x77, 0, 0, 2).words[0], &info, &m0, &m1, &m2,
                               &m3);
@@ -110,7 +105,6 @@ void fz_victim_main(struct fz_victim *v)
     default:
         for (;;) {
             x64_sys_recv(seL4_SysRecv, v->ep, &badge, &info, &m0, &m1, &m2, &m3);
-            v->loops++;
             x64_sys_send(seL4_SysSend, v->other, seL4_MessageInfo_new(0, 0, 0, 1).words[0], 0, 0, 0,
                          0);
         }

@@ -439,7 +439,7 @@ enum fz_sys_class fz_generate(struct fz_shared *st, struct fz_regs *r, struct fz
         [S_REPLY] = FZ_CLASS_REPLY,     [S_YIELD] = FZ_CLASS_YIELD, [S_DEBUG] = FZ_CLASS_DEBUG,
         [S_UNKNOWN] = FZ_CLASS_UNKNOWN,
     };
-    seL4_IPCBuffer *ipc = st->ipc;
+    seL4_IPCBuffer *ipc = FZ_CONFIG->ipc;
     struct build b;
     memset(&b, 0, offsetof(struct build, mr) + 8 * sizeof(seL4_Word)); /* FZ_GEOM_NONE, ... */
     b.st = st;
@@ -454,7 +454,7 @@ enum fz_sys_class fz_generate(struct fz_shared *st, struct fz_regs *r, struct fz
     case S_NBSEND: {
         r->rdi = fz_any_cptr(st, &id);
         unsigned type = fz_slot_type(st, id);
-        b.geom[0] = id < FZ_NSLOTS ? (enum fz_geom)st->geom[id] : FZ_GEOM_NONE;
+        b.geom[0] = id < FZ_NSLOTS ? (enum fz_geom)FZ_CONFIG->geom[id] : FZ_GEOM_NONE;
         int ipc_object = type == seL4_CapType_Endpoint || type == seL4_CapType_Notification ||
                          type == seL4_CapType_Reply;
         info = ipc_object && fz_percent(st, 85) ? message(&b) : invocation(&b, type);

@@ -30,6 +30,7 @@
 #define HANG_AFTER_REBUILDS 3
 #define WATCHDOG_IPC_VADDR  (FZ_SHARED_VADDR + 0x80000ul)
 #define VICTIM_RESTART_GAP  100
+#define MAX_PLAUSIBLE_STEP  50000000
 
 enum reason { R_STALL, R_CAP_FAULT, R_VM_FAULT, R_EXCEPTION, R_MESSAGE, R_COUNT };
 static const char *const reason_names[R_COUNT] = {"blocked or stopped", "cap faults", "VM faults",
@@ -43,7 +44,7 @@ static struct {
     /* Escalation state. */
     uint64_t done_at_restart;
     unsigned unproductive, forced_in_a_row, restarts;
-    uint64_t next_rebuild, next_progress;
+    uint64_t next_rebuild, next_progress, last_seq, repairs;
     /* Statistics. */
     uint64_t by_reason[R_COUNT], unknown_resumed, full_restarts, rebuilds, forced_rebuilds;
     uint64_t victim_msgs, victim_restarts, victim_restarted_at[FZ_VICTIMS], tsc_start;
@@ -63,7 +64,7 @@ static void watchdog(void *arg)
     for (;;) {
         seL4_Yield();
         uint64_t token = st->seq + st->done;
-        if (token != last && !st->finished) {
+        if (token != last) {
             last = token;
             same = 0;
             continue;
@@ -213,17 +214,44 @@ static void print_stats(void)
         printf(" %s %lu,", reason_names[i], sup.by_reason[i]);
     }
     printf(" full %lu; unknown syscalls resumed %lu; forced rebuilds %lu; victim messages %lu "
-           "(%lu restarts); returns into older register copies %lu\n",
+           "(%lu restarts); returns into older register copies %lu; repairs of the count %lu\n",
            sup.full_restarts, sup.unknown_resumed, sup.forced_rebuilds, sup.victim_msgs,
-           sup.victim_restarts, st->stale_contexts);
+           sup.victim_restarts, st->stale_contexts, sup.repairs);
+}
+
+/*
+ * The invocation count lives in the fuzz world's writable state. Nothing there should
+ * write it but the fuzz thread, yet a thread running wild in its VSpace can: a count that
+ * goes backwards or leaps is put back to the last one seen (and counted).
+ */
+static uint64_t checked_seq(void)
+{
+    struct fz_shared *st = FZ_SHARED;
+    uint64_t seq = st->seq;
+    if (seq < sup.last_seq || seq - sup.last_seq > MAX_PLAUSIBLE_STEP) {
+        sup.repairs++;
+        st->seq = seq = sup.last_seq;
+    }
+    return sup.last_seq = seq;
+}
+
+/* A recorded ABI violation must be self-consistent; anything else is a scribble. */
+static int violation_is_real(const struct fz_record *rec)
+{
+    seL4_Word bits = 0;
+    for (int i = 0; i < 5; i++) {
+        bits |= (seL4_Word)(rec->preserved[i] != rec->canary + (seL4_Word)i) << i;
+    }
+    return rec->clobbered && bits == rec->clobbered && rec->canary == (rec->seq + 1) * CANARY_STEP;
 }
 
 void fz_supervisor_run(uint64_t limit, struct fz_outcome *out)
 {
     struct fz_shared *st = FZ_SHARED;
+    struct fz_config *cfg = (struct fz_config *)FZ_CONFIG_VADDR;
     out->kernel_faults = 0;
-    st->limit = limit;
-    st->trace_from = fuzz_cfg_trace_from;
+    cfg->limit = limit;
+    cfg->trace_from = fuzz_cfg_trace_from;
     fz_seed(st->rng, fuzz_cfg_seed);
     sup.tsc_start = runtime_rdtsc();
     sup.next_rebuild = FZ_REBUILD_EVERY;
@@ -236,8 +264,8 @@ void fz_supervisor_run(uint64_t limit, struct fz_outcome *out)
             printf("fz! #%lu got badge 0x%lx info 0x%lx mr 0x%lx 0x%lx\n", st->seq - 1, badge,
                    info.words[0], seL4_GetMR(0), seL4_GetMR(1));
         }
-        if (st->finished) {
-            break;
+        if (checked_seq() >= limit) {
+            break; /* the fuzz thread is done and idles (or was stopped by a fault) */
         }
         if (badge == FZ_FAULT_BADGE) {
             failed = fuzz_message(info);
@@ -257,15 +285,16 @@ void fz_supervisor_run(uint64_t limit, struct fz_outcome *out)
     }
     fz_world_stop(&sup.world);
     print_stats();
-    if (st->abi_violations) {
+    int violations = st->abi_violations && violation_is_real(&st->violation);
+    if (violations) {
         printf("fuzz: FAILED: %lu syscalls changed registers the kernel must preserve "
                "(RAX, RBP, R12-R14 = bits 0-4 of 'clobbered'); the first:\n",
                st->abi_violations);
         fz_trace(&st->violation, '>');
         fz_trace(&st->violation, '<');
     }
-    out->invocations = st->seq;
-    out->kernel_faults = (failed ? 1 : 0) + st->abi_violations;
+    out->invocations = checked_seq();
+    out->kernel_faults = (failed ? 1 : 0) + (violations ? st->abi_violations : 0);
 }
 
 /* The one device untyped the fuzz world gets a piece of: the highest one above 4 GiB. */
@@ -329,6 +358,13 @@ int fz_supervisor_init(void)
             err = rt_map_frame(p, seL4_CapInitThreadVSpace, sup.world.shared[i],
                                FZ_SHARED_VADDR + i * 4096ul, seL4_ReadWrite, 0);
         }
+    }
+    if (!err) {
+        err = rt_alloc_object(p, seL4_X86_4K, 0, &sup.world.config);
+    }
+    if (!err) {
+        err = rt_map_frame(p, seL4_CapInitThreadVSpace, sup.world.config, FZ_CONFIG_VADDR,
+                           seL4_ReadWrite, 0);
     }
     sup.world.fault_ep = sup.ep;
     if (!err) {

@@ -171,14 +171,14 @@ seL4_Word fz_cptr_of_type(struct fz_shared *st, unsigned type, unsigned *id)
 
 seL4_Word fz_node_cptr(struct fz_shared *st, enum fz_geom *geom)
 {
-    if (st->n_nodes && fz_percent(st, 85)) {
-        unsigned id = st->nodes[fz_below(st, st->n_nodes)];
-        *geom = (enum fz_geom)st->geom[id];
+    if (FZ_CONFIG->n_nodes && fz_percent(st, 85)) {
+        unsigned id = FZ_CONFIG->nodes[fz_below(st, FZ_CONFIG->n_nodes)];
+        *geom = (enum fz_geom)FZ_CONFIG->geom[id];
         return fz_cptr(id);
     }
     unsigned id;
     seL4_Word cptr = fz_any_cptr(st, &id);
-    *geom = id < FZ_NSLOTS ? (enum fz_geom)st->geom[id] : FZ_GEOM_NONE;
+    *geom = id < FZ_NSLOTS ? (enum fz_geom)FZ_CONFIG->geom[id] : FZ_GEOM_NONE;
     return cptr;
 }
 

@@ -15,7 +15,9 @@
     } while (0)
 
 #define ROOT_CNODE seL4_CapInitThreadCNode
-#define WORD_BITS  seL4_WordBits
+/* The supervisor's view of fz_config: writable (the fuzz world's mapping is not). */
+#define FZ_CONFIG_W ((struct fz_config *)FZ_CONFIG_VADDR)
+#define WORD_BITS   seL4_WordBits
 
 /* Rights of the fault endpoint caps: send, and grant-reply so that faults can be sent. */
 #define FAULT_EP_RIGHTS seL4_CapRights_new(1, 0, 0, 1)
@@ -85,45 +87,73 @@ static seL4_Error give_new(struct fz_world *w, unsigned id, seL4_Word type, seL4
 static seL4_Error give_node(struct fz_world *w, unsigned id, seL4_CPtr src, seL4_Word guard,
                             enum fz_geom geom)
 {
-    struct fz_shared *st = FZ_SHARED;
-    st->geom[id] = (uint8_t)geom;
-    st->nodes[st->n_nodes++] = (uint16_t)id;
+    struct fz_config *cfg = FZ_CONFIG_W;
+    cfg->geom[id] = (uint8_t)geom;
+    cfg->nodes[cfg->n_nodes++] = (uint16_t)id;
     return guard ? give(w, id, src, seL4_AllRights, guard, seL4_CapType_CNode)
                  : give(w, id, src, seL4_AllRights, 0, seL4_CapType_CNode);
 }
 
-static seL4_Error map_new(struct fz_world *w, seL4_Word vaddr, seL4_CPtr *frame)
+static seL4_Error map_new(struct fz_world *w, seL4_CPtr vspace, seL4_Word vaddr, seL4_CPtr *frame)
 {
     seL4_Error err = rt_alloc_object(&w->arena, seL4_X86_4K, 0, frame);
     return err != seL4_NoError ? err
-                               : rt_map_frame(&w->arena, w->pml4, *frame, vaddr, seL4_ReadWrite,
+                               : rt_map_frame(&w->arena, vspace, *frame, vaddr, seL4_ReadWrite,
                                               seL4_X86_Default_VMAttributes);
 }
 
-/* The VSpace: the image's code (read-only), fz_shared, stacks and IPC buffers. */
-static int build_vspace(struct fz_world *w)
+/* Maps a copy of root-CNode frame cap `frame` at vaddr in vspace. */
+static seL4_Error map_copy(struct fz_world *w, seL4_CPtr vspace, seL4_CPtr frame, seL4_Word vaddr,
+                           seL4_CapRights_t rights)
+{
+    seL4_CPtr copy = rt_alloc_slot(&w->arena);
+    seL4_Error err =
+        seL4_CNode_Copy(ROOT_CNODE, copy, WORD_BITS, ROOT_CNODE, frame, WORD_BITS, seL4_AllRights);
+    return err != seL4_NoError ? err
+                               : rt_map_frame(&w->arena, vspace, copy, vaddr, rights,
+                                              seL4_X86_Default_VMAttributes);
+}
+
+/* A VSpace of the world: the image's code and fz_config, read-only. */
+static int new_vspace(struct fz_world *w, seL4_CPtr *pml4)
+{
+    TRY("PML4", rt_alloc_object(&w->arena, seL4_X64_PML4Object, 0, pml4));
+    TRY("ASID pool assign", seL4_X86_ASIDPool_Assign(seL4_CapInitThreadASIDPool, *pml4));
+    TRY("mapping the image", rt_map_image(&w->arena, *pml4, RT_IMAGE_CODE_ONLY));
+    TRY("mapping fz_config", map_copy(w, *pml4, w->config, FZ_CONFIG_VADDR, seL4_CanRead));
+    return 0;
+}
+
+/* Stack and IPC buffer of thread t (0: the fuzz thread) in vspace. */
+static int private_pages(struct fz_world *w, seL4_CPtr vspace, unsigned t, seL4_CPtr *ipc_frame)
 {
     seL4_CPtr frame;
-    TRY("PML4", rt_alloc_object(&w->arena, seL4_X64_PML4Object, 0, &w->pml4));
-    TRY("ASID pool assign", seL4_X86_ASIDPool_Assign(seL4_CapInitThreadASIDPool, w->pml4));
-    TRY("mapping the image", rt_map_image(&w->arena, w->pml4, RT_IMAGE_CODE_ONLY));
-    for (unsigned i = 0; i < FZ_SHARED_PAGES; i++) {
-        frame = rt_alloc_slot(&w->arena);
-        TRY("copying a shared frame cap", seL4_CNode_Copy(ROOT_CNODE, frame, WORD_BITS, ROOT_CNODE,
-                                                          w->shared[i], WORD_BITS, seL4_AllRights));
-        TRY("mapping fz_shared",
-            rt_map_frame(&w->arena, w->pml4, frame, FZ_SHARED_VADDR + i * 4096ul, seL4_ReadWrite,
-                         seL4_X86_Default_VMAttributes));
+    for (unsigned p = 1; p <= FZ_STACK_PAGES; p++) {
+        TRY("mapping a stack", map_new(w, vspace, FZ_STACK_TOP(t) - p * 4096ul, &frame));
     }
-    for (unsigned t = 0; t <= FZ_VICTIMS; t++) {
-        for (unsigned p = 1; p <= FZ_STACK_PAGES; p++) {
-            TRY("mapping a stack", map_new(w, FZ_STACK_TOP(t) - p * 4096ul, &frame));
-        }
-        TRY("mapping an IPC buffer", map_new(w, FZ_IPC_VADDR(t), &frame));
-        if (t == 0) {
-            w->ipc_frame = frame;
-        } else {
-            w->victim_ipc[t - 1] = frame;
+    TRY("mapping an IPC buffer", map_new(w, vspace, FZ_IPC_VADDR(t), ipc_frame));
+    return 0;
+}
+
+/*
+ * Two VSpaces: the fuzz thread's, where fz_shared is mapped too, and the victims'. Victims
+ * are the threads the fuzz thread rewrites registers of; in a space of their own, one
+ * running wild (or turned into a clone of the fuzz thread by CopyRegisters) cannot write
+ * the fuzz thread's stack or state, unless the fuzz thread moves it into its own space.
+ */
+static int build_vspaces(struct fz_world *w)
+{
+    if (new_vspace(w, &w->pml4) || new_vspace(w, &w->victim_pml4) ||
+        private_pages(w, w->pml4, 0, &w->ipc_frame)) {
+        return -1;
+    }
+    for (unsigned i = 0; i < FZ_SHARED_PAGES; i++) {
+        TRY("mapping fz_shared",
+            map_copy(w, w->pml4, w->shared[i], FZ_SHARED_VADDR + i * 4096ul, seL4_ReadWrite));
+    }
+    for (unsigned i = 0; i < FZ_VICTIMS; i++) {
+        if (private_pages(w, w->victim_pml4, i + 1, &w->victim_ipc[i])) {
+            return -1;
         }
     }
     return 0;
@@ -136,8 +166,8 @@ static int give_paging(struct fz_world *w)
     seL4_CPtr pt, pd, f1, f2, f3;
     TRY("scratch PT", rt_alloc_object(&w->arena, seL4_X86_PageTableObject, 0, &pt));
     TRY("mapping the scratch PT", seL4_X86_PageTable_Map(pt, w->pml4, FZ_SCRATCH_VADDR, 0));
-    TRY("scratch frame", map_new(w, FZ_SCRATCH_VADDR, &f1));
-    TRY("scratch frame", map_new(w, FZ_SCRATCH_VADDR + 4096, &f2));
+    TRY("scratch frame", map_new(w, w->pml4, FZ_SCRATCH_VADDR, &f1));
+    TRY("scratch frame", map_new(w, w->pml4, FZ_SCRATCH_VADDR + 4096, &f2));
     TRY("scratch PD", rt_alloc_object(&w->arena, seL4_X86_PageDirectoryObject, 0, &pd));
     TRY("mapping the scratch PD", seL4_X86_PageDirectory_Map(pd, w->pml4, FZ_SCRATCH_PD, 0));
     TRY("frame", rt_alloc_object(&w->arena, seL4_X86_4K, 0, &f3));
@@ -153,6 +183,7 @@ static int give_paging(struct fz_world *w)
     TRY("PDPT", give_new(w, 32, seL4_X86_PDPTObject, 0, seL4_CapType_PDPT));
     TRY("own PML4", give(w, 33, w->pml4, seL4_AllRights, 0, seL4_CapType_PML4));
     TRY("PML4", give_new(w, 34, seL4_X64_PML4Object, 0, seL4_CapType_PML4));
+    TRY("victims' PML4", give(w, 48, w->victim_pml4, seL4_AllRights, 0, seL4_CapType_PML4));
     TRY("mapped PD", give_move(w, 44, pd, seL4_CapType_PageDirectory));
     return 0;
 }
@@ -236,18 +267,18 @@ static int give_authority(struct fz_world *w)
 }
 
 /* A thread of the fuzz world, suspended, configured to start at entry(arg). */
-static int new_thread(struct fz_world *w, seL4_CPtr *tcb, unsigned index, seL4_CPtr ipc_frame,
-                      unsigned fault_id)
+static int new_thread(struct fz_world *w, seL4_CPtr *tcb, seL4_CPtr vspace, unsigned index,
+                      seL4_CPtr ipc_frame, unsigned fault_id)
 {
     TRY("TCB", rt_alloc_object(&w->arena, seL4_TCBObject, 0, tcb));
-    TRY("TCB_Configure", seL4_TCB_Configure(*tcb, fz_cptr(fault_id), w->r, ROOT_GUARD, w->pml4, 0,
+    TRY("TCB_Configure", seL4_TCB_Configure(*tcb, fz_cptr(fault_id), w->r, ROOT_GUARD, vspace, 0,
                                             FZ_IPC_VADDR(index), ipc_frame));
     TRY("TCB_SetSchedParams",
         seL4_TCB_SetSchedParams(*tcb, seL4_CapInitThreadTCB, FZ_PRIO, FZ_PRIO));
     return 0;
 }
 
-static seL4_Error start_thread(seL4_CPtr tcb, unsigned index, void *entry, void *arg)
+static seL4_Error start_thread(seL4_CPtr tcb, unsigned index, void *entry, const void *arg)
 {
     seL4_UserContext ctx;
     memset(&ctx, 0, sizeof(ctx));
@@ -259,7 +290,7 @@ static seL4_Error start_thread(seL4_CPtr tcb, unsigned index, void *entry, void 
 }
 
 /* The victims' parameters: who serves, calls and waits on what. */
-static void set_victims(struct fz_shared *st)
+static void set_victims(struct fz_config *cfg)
 {
     static const struct {
         seL4_Word role;
@@ -267,7 +298,7 @@ static void set_victims(struct fz_shared *st)
     } roles[FZ_VICTIMS] = {
         {FZ_ROLE_SERVER, 9, 0}, {FZ_ROLE_CLIENT, 13, 0}, {FZ_ROLE_WAITER, 15, 45}};
     for (unsigned i = 0; i < FZ_VICTIMS; i++) {
-        struct fz_victim *v = &st->victim[i];
+        struct fz_victim *v = &cfg->victim[i];
         v->ipc = (seL4_IPCBuffer *)FZ_IPC_VADDR(i + 1);
         v->role = roles[i].role;
         v->ep = fz_cptr(roles[i].ep);
@@ -281,12 +312,12 @@ static void set_victims(struct fz_shared *st)
 
 static int build_threads(struct fz_world *w, seL4_CPtr n2)
 {
-    struct fz_shared *st = FZ_SHARED;
-    if (new_thread(w, &w->tcb, 0, w->ipc_frame, FZ_ID_FAULT_EP)) {
+    if (new_thread(w, &w->tcb, w->pml4, 0, w->ipc_frame, FZ_ID_FAULT_EP)) {
         return -1;
     }
     for (unsigned i = 0; i < FZ_VICTIMS; i++) {
-        if (new_thread(w, &w->victim[i], i + 1, w->victim_ipc[i], FZ_ID_VICTIM_FAULT_EP(i))) {
+        if (new_thread(w, &w->victim[i], w->victim_pml4, i + 1, w->victim_ipc[i],
+                       FZ_ID_VICTIM_FAULT_EP(i))) {
             return -1;
         }
     }
@@ -300,7 +331,7 @@ static int build_threads(struct fz_world *w, seL4_CPtr n2)
     TRY("victim TCB", give(w, FZ_ID_B + 1, w->victim[1], seL4_AllRights, 0, TH));
     /* The server also waits for signals on N2 while it waits for calls. */
     TRY("binding N2", seL4_TCB_BindNotification(w->victim[0], n2));
-    set_victims(st);
+    set_victims(FZ_CONFIG_W);
     return 0;
 }
 
@@ -322,15 +353,15 @@ static int build_cspace(struct fz_world *w)
 }
 
 /* Clears what the supervisor publishes about a world; the generator state carries on. */
-static void reset_shared(struct fz_shared *st)
+static void reset_shared(struct fz_shared *st, struct fz_config *cfg)
 {
     memset(st->by_type, 0, sizeof(st->by_type));
     memset(st->n_by_type, 0, sizeof(st->n_by_type));
-    memset(st->geom, 0, sizeof(st->geom));
     memset(st->type_cache, 0, sizeof(st->type_cache));
-    st->n_nodes = 0;
     st->tcb_dirty = 0;
-    st->ipc = (seL4_IPCBuffer *)FZ_IPC_VADDR(0);
+    memset(cfg->geom, 0, sizeof(cfg->geom));
+    cfg->n_nodes = 0;
+    cfg->ipc = (seL4_IPCBuffer *)FZ_IPC_VADDR(0);
 }
 
 int fz_world_build(struct fz_world *w)
@@ -339,13 +370,14 @@ int fz_world_build(struct fz_world *w)
     seL4_CPtr e1, e2, n2;
     w->failed = 0;
     rt_alloc_reset(&w->arena);
-    reset_shared(st);
-    if (build_vspace(w) || build_cspace(w) || give_paging(w) ||
+    reset_shared(st, FZ_CONFIG_W);
+    if (build_vspaces(w) || build_cspace(w) || give_paging(w) ||
         give_ipc_objects(w, &e1, &e2, &n2) || give_authority(w) || build_threads(w, n2)) {
         return -1;
     }
     for (unsigned i = 0; i < FZ_VICTIMS; i++) {
-        TRY("starting a victim", start_thread(w->victim[i], i + 1, fz_victim_main, &st->victim[i]));
+        TRY("starting a victim",
+            start_thread(w->victim[i], i + 1, fz_victim_main, &FZ_CONFIG->victim[i]));
     }
     TRY("starting the fuzz thread", start_thread(w->tcb, 0, fz_fuzz_main, st));
     return 0;
@@ -380,7 +412,7 @@ int fz_world_restart_victim(struct fz_world *w, unsigned i)
 {
     w->failed = 0;
     TRY("restarting a victim",
-        start_thread(w->victim[i], i + 1, fz_victim_main, &FZ_SHARED->victim[i]));
+        start_thread(w->victim[i], i + 1, fz_victim_main, &FZ_CONFIG->victim[i]));
     return 0;
 }
 

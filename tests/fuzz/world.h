@@ -13,9 +13,10 @@ struct fz_world {
     struct rt_alloc arena;
     seL4_CPtr fault_ep;                /* the supervisor's endpoint (root CNode) */
     seL4_CPtr shared[FZ_SHARED_PAGES]; /* frames of struct fz_shared (root CNode) */
+    seL4_CPtr config;                  /* frame of struct fz_config (root CNode) */
     /* The current world (caps in the root CNode, from the arena). */
     seL4_CPtr r, a, b; /* the fuzz CNodes, unguarded */
-    seL4_CPtr pml4;
+    seL4_CPtr pml4, victim_pml4;
     seL4_CPtr tcb, ipc_frame;
     seL4_CPtr victim[FZ_VICTIMS], victim_ipc[FZ_VICTIMS];
     /* The first operation of a build or restart that failed, and its error. */
