@@ -106,29 +106,43 @@ static uint64_t table_entry(paddr_t paddr, word_t attr)
     return paddr | PTE_PRESENT | PTE_WRITE | PTE_USER | cache_bits(attr & 3, 0);
 }
 
-/* --- Unmapping and ASIDs -------------------------------------------------------------------------
- */
+/* --- Unmapping and ASIDs ------------------------------------------------------------------- */
 
 static int frame_level(enum frame_size size)
 {
     return size == FRAME_4K ? 0 : size == FRAME_2M ? 1 : 2;
 }
 
+/*
+ * The entry at `level` for vaddr if it still maps `paddr` — as a leaf (a frame) or as the
+ * next table down — or 0. Caps can be stale; only the page tables say what is mapped.
+ */
+static uint64_t *entry_mapping(uint64_t *pml4, vaddr_t vaddr, int level, bool leaf, paddr_t paddr)
+{
+    uint64_t *e = lookup_entry(pml4, vaddr, level);
+    if (!e || !(*e & PTE_PRESENT)) {
+        return 0;
+    }
+    /* In a PD or PDPT the PS bit tells a large page from a table (in a PT it is PAT). */
+    if (level == 1 || level == 2) {
+        if (!!(*e & PTE_HUGE) != leaf) {
+            return 0;
+        }
+    }
+    paddr_t addr = *e & PTE_ADDR_MASK & ~(leaf ? MASK(level_shift[level]) : 0);
+    return addr == paddr ? e : 0;
+}
+
 void vspace_unmap_frame(cap_t cap)
 {
     uint64_t *pml4 = find_vspace_for_asid(cap.frame.mapped_asid);
-    if (!pml4) {
-        return;
-    }
     vaddr_t vaddr = (vaddr_t)cap.frame.mapped_vpn << 12;
-    int level = frame_level(cap.frame.size);
-    uint64_t *e = lookup_entry(pml4, vaddr, level);
-    if (!e || !(*e & PTE_PRESENT) || (level > 0 && !(*e & PTE_HUGE)) ||
-        (*e & PTE_ADDR_MASK & ~MASK(level_shift[level])) != cap.frame.paddr) {
-        return;
+    uint64_t *e =
+        pml4 ? entry_mapping(pml4, vaddr, frame_level(cap.frame.size), true, cap.frame.paddr) : 0;
+    if (e) {
+        *e = 0;
+        flush_page(pml4, vaddr);
     }
-    *e = 0;
-    flush_page(pml4, vaddr);
 }
 
 static int table_level(enum cap_type type)
@@ -140,21 +154,16 @@ static int table_level(enum cap_type type)
 void vspace_unmap_table(cap_t cap)
 {
     uint64_t *pml4 = find_vspace_for_asid(cap.table.mapped_asid);
-    if (!pml4) {
-        return;
-    }
     vaddr_t vaddr = (vaddr_t)cap.table.mapped_vpn << 12;
-    int level = table_level(cap_get_type(cap));
-    uint64_t *e = lookup_entry(pml4, vaddr, level);
-    if (!e || !(*e & PTE_PRESENT) || (level < 3 && (*e & PTE_HUGE)) ||
-        (*e & PTE_ADDR_MASK) != paddr_from_ptr((void *)cap.table.ptr)) {
-        return;
+    uint64_t *e = pml4 ? entry_mapping(pml4, vaddr, table_level(cap_get_type(cap)), false,
+                                       paddr_from_ptr((void *)cap.table.ptr))
+                       : 0;
+    if (e) {
+        *e = 0;
+        flush_vspace(pml4);
     }
-    *e = 0;
-    flush_vspace(pml4);
 }
 
-/* An address space going away must not stay loaded: fall back to the kernel's own. */
 static void load_kernel_vspace_if_current(const uint64_t *pml4)
 {
     if (vspace_is_current(pml4)) {
