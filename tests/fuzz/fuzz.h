@@ -92,7 +92,8 @@ enum fz_geom {
 enum fz_role {
     FZ_ROLE_SERVER, /* answers calls on `ep` (seL4_ReplyRecv loop); bound to a notification */
     FZ_ROLE_CLIENT, /* calls `ep` forever */
-    FZ_ROLE_WAITER, /* waits on `ep` (a notification) and signals `other` */
+    FZ_ROLE_WAITER, /* waits on `ep` (a notification, which the RTC interrupt signals too),
+                     * acknowledges the RTC and signals `other` */
 };
 
 struct fz_victim {
@@ -100,6 +101,7 @@ struct fz_victim {
     seL4_Word role;
     seL4_Word ep, other;
     seL4_Word recv_cnode, recv_index, recv_depth;
+    seL4_Word rtc_irq, cmos; /* the waiter acknowledges RTC interrupts with these */
 };
 
 /* --- One invocation, as issued (the trace ring keeps the last FZ_RING) --------------------- */

@@ -105,6 +105,18 @@ void fz_victim_main(const struct fz_victim *v)
     default:
         for (;;) {
             x64_sys_recv(seL4_SysRecv, v->ep, &badge, &info, &m0, &m1, &m2, &m3);
+            /* RTC: select register C and read it (re-arms the interrupt), then Ack. */
+            m0 = 0x70, m1 = 0x0c;
+            x64_sys_send_recv(seL4_SysCall, v->cmos, &badge,
+                              seL4_MessageInfo_new(seL4_X86IOPortOut8, 0, 0, 2).words[0], &info,
+                              &m0, &m1, &m2, &m3);
+            m0 = 0x71;
+            x64_sys_send_recv(seL4_SysCall, v->cmos, &badge,
+                              seL4_MessageInfo_new(seL4_X86IOPortIn8, 0, 0, 1).words[0], &info, &m0,
+                              &m1, &m2, &m3);
+            x64_sys_send_recv(seL4_SysCall, v->rtc_irq, &badge,
+                              seL4_MessageInfo_new(seL4_IRQAckIRQ, 0, 0, 0).words[0], &info, &m0,
+                              &m1, &m2, &m3);
             x64_sys_send(seL4_SysSend, v->other, seL4_MessageInfo_new(0, 0, 0, 1).words[0], 0, 0, 0,
                          0);
         }

@@ -189,32 +189,32 @@ static int give_paging(struct fz_world *w)
 }
 
 /* Endpoints and notifications with a spread of badges and rights. */
-static int give_ipc_objects(struct fz_world *w, seL4_CPtr *e1, seL4_CPtr *e2, seL4_CPtr *n2)
+static int give_ipc_objects(struct fz_world *w, seL4_CPtr *n1, seL4_CPtr *n2)
 {
-    seL4_CPtr n1;
+    seL4_CPtr e1, e2;
     const unsigned EP = seL4_CapType_Endpoint, NT = seL4_CapType_Notification;
-    TRY("endpoint", rt_alloc_object(&w->arena, seL4_EndpointObject, 0, e1));
-    TRY("endpoint", rt_alloc_object(&w->arena, seL4_EndpointObject, 0, e2));
-    TRY("notification", rt_alloc_object(&w->arena, seL4_NotificationObject, 0, &n1));
+    TRY("endpoint", rt_alloc_object(&w->arena, seL4_EndpointObject, 0, &e1));
+    TRY("endpoint", rt_alloc_object(&w->arena, seL4_EndpointObject, 0, &e2));
+    TRY("notification", rt_alloc_object(&w->arena, seL4_NotificationObject, 0, n1));
     TRY("notification", rt_alloc_object(&w->arena, seL4_NotificationObject, 0, n2));
     TRY("fault EP cap", give(w, FZ_ID_FAULT_EP, w->fault_ep, FAULT_EP_RIGHTS, FZ_FAULT_BADGE, EP));
     for (unsigned i = 0; i < FZ_VICTIMS; i++) {
         TRY("fault EP cap", give(w, FZ_ID_VICTIM_FAULT_EP(i), w->fault_ep, FAULT_EP_RIGHTS,
                                  FZ_VICTIM_FAULT_BADGE(i), EP));
     }
-    TRY("E1", give(w, 9, *e1, seL4_AllRights, 0, EP));
-    TRY("E1", give(w, 10, *e1, seL4_CanWrite, 0x11, EP));
-    TRY("E1", give(w, 11, *e1, seL4_CapRights_new(0, 1, 0, 1), 0x12, EP));
-    TRY("E1", give(w, 12, *e1, seL4_CanRead, 0, EP));
-    TRY("E1", give(w, 43, *e1, seL4_AllRights, 0x13, EP));
-    TRY("E1", give(w, FZ_ID_B + 0, *e1, seL4_AllRights, 0x14, EP));
-    TRY("E2", give(w, 13, *e2, seL4_AllRights, 0, EP));
-    TRY("E2", give(w, 14, *e2, seL4_CapRights_new(1, 1, 0, 1), 0x21, EP));
-    TRY("E2", give(w, FZ_ID_A + 4, *e2, seL4_AllRights, 0, EP));
-    TRY("N1", give(w, 15, n1, seL4_AllRights, 0, NT));
-    TRY("N1", give(w, 16, n1, seL4_CanWrite, 0x1, NT));
-    TRY("N1", give(w, 17, n1, seL4_CanWrite, 0x2, NT));
-    TRY("N1", give(w, FZ_ID_A + 5, n1, seL4_AllRights, 0, NT));
+    TRY("E1", give(w, 9, e1, seL4_AllRights, 0, EP));
+    TRY("E1", give(w, 10, e1, seL4_CanWrite, 0x11, EP));
+    TRY("E1", give(w, 11, e1, seL4_CapRights_new(0, 1, 0, 1), 0x12, EP));
+    TRY("E1", give(w, 12, e1, seL4_CanRead, 0, EP));
+    TRY("E1", give(w, 43, e1, seL4_AllRights, 0x13, EP));
+    TRY("E1", give(w, FZ_ID_B + 0, e1, seL4_AllRights, 0x14, EP));
+    TRY("E2", give(w, 13, e2, seL4_AllRights, 0, EP));
+    TRY("E2", give(w, 14, e2, seL4_CapRights_new(1, 1, 0, 1), 0x21, EP));
+    TRY("E2", give(w, FZ_ID_A + 4, e2, seL4_AllRights, 0, EP));
+    TRY("N1", give(w, 15, *n1, seL4_AllRights, 0, NT));
+    TRY("N1", give(w, 16, *n1, seL4_CanWrite, 0x1, NT));
+    TRY("N1", give(w, 17, *n1, seL4_CanWrite, 0x2, NT));
+    TRY("N1", give(w, FZ_ID_A + 5, *n1, seL4_AllRights, 0, NT));
     TRY("N2", give(w, 18, *n2, seL4_AllRights, 0, NT));
     TRY("N2", give(w, 19, *n2, seL4_CanRead, 0, NT));
     TRY("N2", give(w, 45, *n2, seL4_CanWrite, 0x4, NT));
@@ -230,14 +230,36 @@ static seL4_Error device_untyped(struct fz_world *w, seL4_CPtr *cap)
     return rt_alloc_device_object(&w->arena, seL4_UntypedObject, 16, cap, &paddr);
 }
 
+/* CMOS registers, through the supervisor's copy of the world's port cap. */
+static seL4_Word cmos_read(seL4_CPtr port, seL4_Word reg)
+{
+    seL4_X86_IOPort_Out8(port, 0x70, reg);
+    return seL4_X86_IOPort_In8(port, 0x71).result;
+}
+
+static void cmos_write(seL4_CPtr port, seL4_Word reg, seL4_Word value)
+{
+    seL4_X86_IOPort_Out8(port, 0x70, reg);
+    seL4_X86_IOPort_Out8(port, 0x71, value);
+}
+
+/* RTC periodic interrupts (bit 6 of register B, 1024 Hz as the BIOS sets the rate) on or
+ * off; reading register C re-arms the interrupt. */
+static void rtc_periodic(seL4_CPtr port, int on)
+{
+    seL4_Word b = cmos_read(port, 0x0b);
+    cmos_write(port, 0x0b, on ? b | 0x40 : b & ~0x40ul);
+    cmos_read(port, 0x0c);
+}
+
 /*
  * Untypeds, address-space authority, IRQ handlers, I/O ports. Not IRQControl (nor
  * IOPortControl, which could issue the debug-exit port): neither can be copied (both derive
  * to a null cap), and moving the only one into the world would lose it with the world.
  */
-static int give_authority(struct fz_world *w)
+static int give_authority(struct fz_world *w, seL4_CPtr n1)
 {
-    seL4_CPtr dev;
+    seL4_CPtr dev, rtc_irq;
     const unsigned UT = seL4_CapType_Untyped;
     TRY("untyped", give_new(w, 20, seL4_UntypedObject, 12, UT));
     TRY("untyped", give_new(w, 21, seL4_UntypedObject, 16, UT));
@@ -251,18 +273,25 @@ static int give_authority(struct fz_world *w)
         give(w, 36, seL4_CapASIDControl, seL4_AllRights, 0, seL4_CapType_ASIDControl));
     /* Issued straight into the fuzz CNode: deleting the world frees the IRQs and ports, so
      * each of these failing on a rebuild would mean the kernel leaked them. */
-    note(38, seL4_CapType_IRQHandler);
+    /* The RTC interrupt is live: it signals N1, whose waiter (a victim) acknowledges it. */
+    rtc_irq = rt_alloc_slot(&w->arena);
     TRY("IRQ handler (IOAPIC pin 8, the RTC)",
-        seL4_IRQControl_GetIOAPIC(seL4_CapIRQControl, w->r, 38, FZ_R_BITS, 0, 8, 0, 0, 20));
+        seL4_IRQControl_GetIOAPIC(seL4_CapIRQControl, ROOT_CNODE, rtc_irq, WORD_BITS, 0, 8, 0, 0,
+                                  20));
+    TRY("binding the RTC interrupt", seL4_IRQHandler_SetNotification(rtc_irq, n1));
+    TRY("RTC IRQ handler", give_move(w, 38, rtc_irq, seL4_CapType_IRQHandler));
     note(39, seL4_CapType_IRQHandler);
     TRY("IRQ handler (MSI)",
         seL4_IRQControl_GetMSI(seL4_CapIRQControl, w->r, 39, FZ_R_BITS, 0, 3, 0, 0, 21));
     note(40, seL4_CapType_IOPort);
     TRY("I/O port 0x80 (POST)",
         seL4_X86_IOPortControl_Issue(seL4_CapIOPortControl, 0x80, 0x80, w->r, 40, FZ_R_BITS));
-    note(41, seL4_CapType_IOPort);
+    w->cmos = rt_alloc_slot(&w->arena);
     TRY("I/O ports 0x70-0x71 (CMOS)",
-        seL4_X86_IOPortControl_Issue(seL4_CapIOPortControl, 0x70, 0x71, w->r, 41, FZ_R_BITS));
+        seL4_X86_IOPortControl_Issue(seL4_CapIOPortControl, 0x70, 0x71, ROOT_CNODE, w->cmos,
+                                     WORD_BITS));
+    TRY("CMOS ports", give(w, 41, w->cmos, seL4_AllRights, 0, seL4_CapType_IOPort));
+    rtc_periodic(w->cmos, 1);
     return 0;
 }
 
@@ -303,6 +332,8 @@ static void set_victims(struct fz_config *cfg)
         v->role = roles[i].role;
         v->ep = fz_cptr(roles[i].ep);
         v->other = fz_cptr(roles[i].other);
+        v->rtc_irq = fz_cptr(38);
+        v->cmos = fz_cptr(41);
         /* Caps sent to a victim land in A slots 200.., through A[0] (R with its guard). */
         v->recv_cnode = fz_cptr(FZ_ID_A + 0);
         v->recv_index = (FZ_R_SLOT_A << 8) | (200 + i);
@@ -367,12 +398,12 @@ static void reset_shared(struct fz_shared *st, struct fz_config *cfg)
 int fz_world_build(struct fz_world *w)
 {
     struct fz_shared *st = FZ_SHARED;
-    seL4_CPtr e1, e2, n2;
+    seL4_CPtr n1, n2;
     w->failed = 0;
-    rt_alloc_reset(&w->arena);
+    fz_world_destroy(w);
     reset_shared(st, FZ_CONFIG_W);
-    if (build_vspaces(w) || build_cspace(w) || give_paging(w) ||
-        give_ipc_objects(w, &e1, &e2, &n2) || give_authority(w) || build_threads(w, n2)) {
+    if (build_vspaces(w) || build_cspace(w) || give_paging(w) || give_ipc_objects(w, &n1, &n2) ||
+        give_authority(w, n1) || build_threads(w, n2)) {
         return -1;
     }
     for (unsigned i = 0; i < FZ_VICTIMS; i++) {
@@ -426,5 +457,9 @@ void fz_world_stop(struct fz_world *w)
 
 void fz_world_destroy(struct fz_world *w)
 {
+    if (w->cmos) {
+        rtc_periodic(w->cmos, 0);
+        w->cmos = 0;
+    }
     rt_alloc_reset(&w->arena);
 }

@@ -14,6 +14,7 @@ struct fz_world {
     seL4_CPtr fault_ep;                /* the supervisor's endpoint (root CNode) */
     seL4_CPtr shared[FZ_SHARED_PAGES]; /* frames of struct fz_shared (root CNode) */
     seL4_CPtr config;                  /* frame of struct fz_config (root CNode) */
+    seL4_CPtr cmos; /* the supervisor's copy of the world's CMOS port cap, or 0 */
     /* The current world (caps in the root CNode, from the arena). */
     seL4_CPtr r, a, b; /* the fuzz CNodes, unguarded */
     seL4_CPtr pml4, victim_pml4;
