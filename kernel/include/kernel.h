@@ -51,6 +51,7 @@ void sched_reschedule_required(void);
 void sched_yield(void);
 void sched_timer_tick(void);
 void sched_set_priority(tcb_t *t, word_t prio);
+int sched_highest_ready_priority(void); /* -1 when no thread is ready */
 void sched_dump(void);
 
 /* Thread state transitions that keep the run queues consistent. */
@@ -130,6 +131,10 @@ void send_ipc(bool blocking, bool do_call, word_t badge, bool can_grant, bool ca
 void receive_ipc(tcb_t *receiver, cap_t ep_cap, bool blocking);
 void do_reply_transfer(tcb_t *sender, tcb_t *receiver, cte_t *reply_slot, bool grant);
 void cancel_ipc(tcb_t *t);
+void ep_enqueue(endpoint_t *ep, tcb_t *t);
+void ep_dequeue(endpoint_t *ep, tcb_t *t);
+/* Call / ReplyRecv done without the general path when possible (does not return then). */
+bool fastpath_try(long number);
 void cancel_all_ipc(endpoint_t *ep);
 void cancel_badged_sends(endpoint_t *ep, word_t badge);
 void setup_caller_cap(tcb_t *sender, tcb_t *receiver, bool can_grant);

@@ -230,7 +230,7 @@ static void do_ipc_transfer(tcb_t *sender, endpoint_t *ep, word_t badge, bool ca
 /* --- Endpoint queues ----------------------------------------------------------------------------
  */
 
-static void ep_append(endpoint_t *ep, tcb_t *t)
+void ep_enqueue(endpoint_t *ep, tcb_t *t)
 {
     t->ep_next = 0;
     t->ep_prev = ep->tail;
@@ -242,7 +242,7 @@ static void ep_append(endpoint_t *ep, tcb_t *t)
     ep->tail = t;
 }
 
-static void ep_remove(endpoint_t *ep, tcb_t *t)
+void ep_dequeue(endpoint_t *ep, tcb_t *t)
 {
     if (t->ep_prev) {
         t->ep_prev->ep_next = t->ep_next;
@@ -296,12 +296,12 @@ void send_ipc(bool blocking, bool do_call, word_t badge, bool can_grant, bool ca
             sender->blocking_can_grant_reply = can_grant_reply;
             sender->blocking_is_call = do_call;
             thread_set_state(sender, ThreadState_BlockedOnSend);
-            ep_append(ep, sender);
+            ep_enqueue(ep, sender);
         }
         return;
     }
     tcb_t *dest = ep->head;
-    ep_remove(ep, dest);
+    ep_dequeue(ep, dest);
     do_ipc_transfer(sender, ep, badge, can_grant, dest);
     bool reply_can_grant = dest->blocking_can_grant;
     thread_set_state(dest, ThreadState_Running);
@@ -338,14 +338,14 @@ void receive_ipc(tcb_t *receiver, cap_t ep_cap, bool blocking)
             receiver->blocking_object = ep;
             receiver->blocking_can_grant = ep_cap.endpoint.can_grant;
             thread_set_state(receiver, ThreadState_BlockedOnReceive);
-            ep_append(ep, receiver);
+            ep_enqueue(ep, receiver);
         } else {
             receiver->ctx.rdi = 0; /* NBRecv with nobody sending: badge 0 */
         }
         return;
     }
     tcb_t *sender = ep->head;
-    ep_remove(ep, sender);
+    ep_dequeue(ep, sender);
     do_ipc_transfer(sender, ep, sender->blocking_badge, sender->blocking_can_grant, receiver);
     if (sender->blocking_is_call) {
         if (sender->blocking_can_grant || sender->blocking_can_grant_reply) {
@@ -387,7 +387,7 @@ void cancel_ipc(tcb_t *t)
     switch (t->state) {
     case ThreadState_BlockedOnSend:
     case ThreadState_BlockedOnReceive:
-        ep_remove(t->blocking_object, t);
+        ep_dequeue(t->blocking_object, t);
         thread_set_state(t, ThreadState_Inactive);
         break;
     case ThreadState_BlockedOnNotification:
@@ -442,7 +442,7 @@ void cancel_badged_sends(endpoint_t *ep, word_t badge)
     while (t) {
         tcb_t *next = t->ep_next;
         if (t->blocking_badge == badge) {
-            ep_remove(ep, t);
+            ep_dequeue(ep, t);
             release_waiter(t);
         }
         t = next;

@@ -31,7 +31,7 @@ void sched_init(void)
     scheduler_action = ACTION_CHOOSE_NEW;
 }
 
-static int highest_ready_priority(void)
+int sched_highest_ready_priority(void)
 {
     for (int w = ARRAY_SIZE(ready_bitmap) - 1; w >= 0; w--) {
         if (ready_bitmap[w]) {
@@ -159,7 +159,7 @@ static void switch_to_thread(tcb_t *t)
 
 static void choose_new_thread(void)
 {
-    int p = highest_ready_priority();
+    int p = sched_highest_ready_priority();
     if (p < 0) {
         accounting_switch(current_thread, idle_thread);
         current_thread = idle_thread;
@@ -183,7 +183,7 @@ void sched_schedule(void)
     } else {
         tcb_t *candidate = scheduler_action;
         bool fastfail = cur == idle_thread || candidate->priority < cur->priority;
-        if (fastfail && (int)candidate->priority < highest_ready_priority()) {
+        if (fastfail && (int)candidate->priority < sched_highest_ready_priority()) {
             sched_enqueue_head(candidate);
             choose_new_thread();
         } else if (was_runnable && candidate->priority == cur->priority) {
