@@ -22,10 +22,14 @@ extern const uint64_t fuzz_cfg_trace_from; /* print invocations from this one on
 #define FZ_SUPERVISOR_PRIO 200 /* the root thread: fault handler of the fuzz world */
 #define FZ_PRIO            100 /* fuzz thread, victims and the watchdog; everyone's MCP */
 #define FZ_VICTIMS         3
+/* Fuzz threads: 0 issues the N counted invocations, in VSpace F; 1, the co-fuzzer, runs the
+ * same loop at the same time with state of its own, in VSpace V among the victims. */
+#define FZ_FUZZERS 2
 
 /* --- Virtual layout of the fuzz VSpace ------------------------------------------------------ */
-#define FZ_SHARED_VADDR  0x10000000ul /* struct fz_shared (also mapped in the root VSpace) */
+#define FZ_SHARED_VADDR  0x10000000ul /* struct fz_shared of the fuzz thread of the VSpace */
 #define FZ_SHARED_PAGES  4
+#define FZ_SHARED_STEP   0x10000ul    /* in the root VSpace: fuzz thread k's at + k * this */
 #define FZ_CONFIG_VADDR  0x10008000ul /* struct fz_config (read-only in the fuzz world) */
 #define FZ_PRIVATE_VADDR 0x10100000ul /* thread i: stack, then IPC buffer (fuzz VSpace only) */
 #define FZ_PRIVATE_STEP  0x10000ul
@@ -78,10 +82,10 @@ enum fz_geom {
     FZ_GEOM_B,    /* B with its guard: its slots at depth 8 */
 };
 
-/* Fault endpoint caps in R: the fuzz thread's and each victim's (badges tell them apart). */
-#define FZ_ID_FAULT_EP           3
+/* Fault endpoint caps in R: the fuzz threads' and each victim's (badges tell them apart). */
+#define FZ_ID_FAULT_EP(k)        ((k) == 0 ? 3u : 50u)
 #define FZ_ID_VICTIM_FAULT_EP(i) ((i) == 0 ? 4u : 45u + (i))
-#define FZ_FAULT_BADGE           0xf0ul
+#define FZ_FAULT_BADGE(k)        (0xf0ul + 8 * (k))
 #define FZ_VICTIM_FAULT_BADGE(i) (0xf1ul + (i))
 
 /* Kinds of slot the generator keeps lists of: DebugCapIdentify tags (< 32). */
@@ -149,9 +153,10 @@ _Static_assert(sizeof(struct fz_config) <= 4096, "fz_config fits its page");
  */
 struct fz_shared {
     uint64_t rng[4];
-    volatile uint64_t seq;                       /* invocations issued */
-    volatile uint64_t done;                      /* invocations that returned */
-    volatile uint64_t tcb_dirty;                 /* a TCB invocation was issued: maybe on itself */
+    volatile uint64_t seq;       /* invocations issued */
+    volatile uint64_t done;      /* invocations that returned */
+    volatile uint64_t tcb_dirty; /* a TCB invocation was issued: maybe on itself */
+    uint64_t quiet;              /* set by the supervisor: no tracing (the co-fuzzer) */
     uint16_t by_type[FZ_TYPES][FZ_MAX_PER_TYPE]; /* slot ids holding caps of each type */
     uint8_t n_by_type[FZ_TYPES];
     uint8_t type_cache[FZ_NSLOTS];
@@ -165,7 +170,9 @@ struct fz_shared {
 };
 _Static_assert(sizeof(struct fz_shared) <= FZ_SHARED_PAGES * 4096, "fz_shared fits its pages");
 
-#define FZ_SHARED ((struct fz_shared *)FZ_SHARED_VADDR)
+/* A fuzz thread's own state, in its VSpace; fuzz thread k's, in the root VSpace. */
+#define FZ_SHARED      ((struct fz_shared *)FZ_SHARED_VADDR)
+#define FZ_STATE_OF(k) ((struct fz_shared *)(FZ_SHARED_VADDR + (k)*FZ_SHARED_STEP))
 
 /* Syscall classes counted in sys_count. */
 enum fz_sys_class {

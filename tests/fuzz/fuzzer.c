@@ -7,15 +7,17 @@
 /*
  * RAX, RBP and R12-R14 came back from a syscall other than as fz_syscall loaded them. That
  * is not necessarily the kernel's fault: this thread's registers can be replaced wholesale
- * (CopyRegisters from a thread holding an older copy of them), and a victim can be turned
- * into a clone of this thread (CopyRegisters the other way: it then runs this loop on our
- * stack, and "returns" from the syscall it was copied in). Either way all five registers
- * then hold the canaries of an earlier invocation. Anything else breaks the ABI.
+ * (CopyRegisters from a thread holding an older copy of them, or from the other fuzz
+ * thread), and a victim can be turned into a clone of this thread (CopyRegisters the other
+ * way: it then runs this loop on our stack, and "returns" from the syscall it was copied
+ * in). Either way all five registers then hold the canaries of some invocation. Anything
+ * else breaks the ABI.
  */
 static void check_preserved(struct fz_shared *st, const struct fz_record *rec)
 {
+    /* Canaries of invocation k - 1 of some fuzz thread (the other one's count differs). */
     uint64_t k = rec->preserved[0] * CANARY_INV;
-    int stale = k >= 1 && k <= st->seq;
+    int stale = k >= 1 && k < (1ull << 40);
     for (int i = 1; i < 5 && stale; i++) {
         stale = rec->preserved[i] == rec->preserved[0] + (uint64_t)i;
     }
@@ -44,7 +46,7 @@ void fz_fuzz_main(struct fz_shared *st)
         rec->out_badge = rec->out_info = rec->clobbered = 0;
         r.canary = (seq + 1) * CANARY_STEP;
         st->sys_count[cls]++;
-        if (FZ_CONFIG->trace_from && seq + 1 >= FZ_CONFIG->trace_from) {
+        if (!st->quiet && FZ_CONFIG->trace_from && seq + 1 >= FZ_CONFIG->trace_from) {
             fz_trace(rec, '>');
         }
         /* Counted before the kernel sees it: the invocation may never return. */
@@ -69,7 +71,7 @@ void fz_fuzz_main(struct fz_shared *st)
         if (r.clobbered) {
             check_preserved(st, rec);
         }
-        if (FZ_CONFIG->trace_from && seq + 1 >= FZ_CONFIG->trace_from) {
+        if (!st->quiet && FZ_CONFIG->trace_from && seq + 1 >= FZ_CONFIG->trace_from) {
             fz_trace(rec, '<');
         }
     }

@@ -251,7 +251,7 @@ static seL4_Word word_of_kind(struct build *b, unsigned kind, unsigned i)
         return fz_percent(st, 90) ? 0 : fz_word(st);
     case K_FAULT:
         return fz_percent(st, 60)
-                   ? fz_cptr(fz_percent(st, 70) ? FZ_ID_FAULT_EP
+                   ? fz_cptr(fz_percent(st, 70) ? FZ_ID_FAULT_EP(fz_below(st, FZ_FUZZERS))
                                                 : FZ_ID_VICTIM_FAULT_EP(fz_below(st, FZ_VICTIMS)))
                    : fz_any_cptr(st, 0);
     case K_VADDR:

@@ -48,6 +48,8 @@ static struct {
     /* Statistics. */
     uint64_t by_reason[R_COUNT], unknown_resumed, full_restarts, rebuilds, forced_rebuilds;
     uint64_t victim_msgs, victim_restarts, victim_restarted_at[FZ_VICTIMS], tsc_start;
+    uint64_t co_restarts, co_unknown_resumed, co_done_at_restart;
+    unsigned co_unproductive;
 } sup;
 
 /* Progress token the watchdog last signalled about. */
@@ -104,9 +106,30 @@ static int world_failed(const char *during)
 static int rebuild(void)
 {
     sup.rebuilds++;
+    sup.co_unproductive = 0;
     sup.done_at_restart = FZ_SHARED->done;
     sup.unproductive = 0;
     return fz_world_build(&sup.world) ? world_failed("rebuilding the world") : 0;
+}
+
+/*
+ * The co-fuzzer needs starting again: fully when it may have changed its own TCB or keeps
+ * failing at once. When even that does not help (its VSpace or CSpace is wrecked), it is
+ * left stopped until the next world: its progress is not what the run is measured by.
+ */
+static int co_restart(void)
+{
+    const struct fz_shared *co = FZ_STATE_OF(1);
+    if (co->done != sup.co_done_at_restart) {
+        sup.co_unproductive = 0;
+    } else if (++sup.co_unproductive >= REBUILD_AFTER) {
+        return 0;
+    }
+    sup.co_done_at_restart = co->done;
+    sup.co_restarts++;
+    int full =
+        co->tcb_dirty || sup.co_unproductive >= FULL_RESTART_AFTER || sup.co_restarts % 16 == 0;
+    return fz_world_restart(&sup.world, 1, full) ? world_failed("restarting the co-fuzzer") : 0;
 }
 
 /* The fuzz thread needs starting again: how thoroughly depends on how it has been going. */
@@ -134,7 +157,11 @@ static int restart(enum reason why)
     if (fuzz_cfg_trace_from && st->seq >= fuzz_cfg_trace_from) {
         printf("fz! #%lu restart (%s%s)\n", st->seq - 1, reason_names[why], full ? ", full" : "");
     }
-    return fz_world_restart(&sup.world, full) ? world_failed("restarting the fuzz thread") : 0;
+    if (fz_world_restart(&sup.world, 0, full)) {
+        return world_failed("restarting the fuzz thread");
+    }
+    /* Stalled: the co-fuzzer is most likely stuck too (its own progress is not watched). */
+    return why == R_STALL ? co_restart() : 0;
 }
 
 /*
@@ -155,21 +182,33 @@ static int victim_message(unsigned i)
     return fz_world_restart_victim(&sup.world, i) ? world_failed("restarting a victim") : 0;
 }
 
+/*
+ * An UnknownSyscall fault at a fuzz thread's syscall instruction: reply so that it resumes
+ * after the instruction with every register as it was. 1 if that is what the message was.
+ */
+static int resume_unknown_syscall(seL4_MessageInfo_t info)
+{
+    seL4_Word insn = (seL4_Word)fz_syscall_insn;
+    if (seL4_MessageInfo_get_label(info) != seL4_Fault_UnknownSyscall ||
+        seL4_MessageInfo_get_length(info) != seL4_UnknownSyscall_Length ||
+        seL4_GetMR(seL4_UnknownSyscall_FaultIP) != insn) {
+        return 0;
+    }
+    seL4_SetMR(seL4_UnknownSyscall_FaultIP, insn + 2);
+    seL4_Reply(seL4_MessageInfo_new(0, 0, 0, seL4_UnknownSyscall_FaultIP + 1));
+    return 1;
+}
+
 /* A message with the fuzz thread's badge. */
 static int fuzz_message(seL4_MessageInfo_t info)
 {
     seL4_Word label = seL4_MessageInfo_get_label(info);
     seL4_Word insn = (seL4_Word)fz_syscall_insn;
-    if (label == seL4_Fault_UnknownSyscall &&
-        seL4_MessageInfo_get_length(info) == seL4_UnknownSyscall_Length &&
-        seL4_GetMR(seL4_UnknownSyscall_FaultIP) == insn) {
-        /* Resume after the syscall instruction with every register as it was. */
+    if (resume_unknown_syscall(info)) {
         sup.unknown_resumed++;
         if (fuzz_cfg_trace_from && FZ_SHARED->seq >= fuzz_cfg_trace_from) {
             printf("fz! resumed after the unknown syscall\n");
         }
-        seL4_SetMR(seL4_UnknownSyscall_FaultIP, insn + 2);
-        seL4_Reply(seL4_MessageInfo_new(0, 0, 0, seL4_UnknownSyscall_FaultIP + 1));
         return 0;
     }
     if (label == seL4_Fault_CapFault && seL4_GetMR(seL4_CapFault_IP) == insn) {
@@ -217,6 +256,10 @@ static void print_stats(void)
            "(%lu restarts); returns into older register copies %lu; repairs of the count %lu\n",
            sup.full_restarts, sup.unknown_resumed, sup.forced_rebuilds, sup.victim_msgs,
            sup.victim_restarts, st->stale_contexts, sup.repairs);
+    const struct fz_shared *co = FZ_STATE_OF(1);
+    printf("fuzz: co-fuzzer (in the victims' VSpace): %lu invocations, %lu returned, %lu "
+           "restarts, %lu unknown syscalls resumed\n",
+           co->seq, co->done, sup.co_restarts, sup.co_unknown_resumed);
 }
 
 /*
@@ -245,6 +288,21 @@ static int violation_is_real(const struct fz_record *rec)
     return rec->clobbered && bits == rec->clobbered && rec->canary == (rec->seq + 1) * CANARY_STEP;
 }
 
+/* Fuzz thread k's syscalls that broke register preservation (reported), or 0. */
+static uint64_t abi_violations(unsigned k)
+{
+    const struct fz_shared *st = FZ_STATE_OF(k);
+    if (!st->abi_violations || !violation_is_real(&st->violation)) {
+        return 0;
+    }
+    printf("fuzz: FAILED: %lu syscalls of %s changed registers the kernel must preserve "
+           "(RAX, RBP, R12-R14 = bits 0-4 of 'clobbered'); the first:\n",
+           st->abi_violations, k ? "the co-fuzzer" : "the fuzz thread");
+    fz_trace(&st->violation, '>');
+    fz_trace(&st->violation, '<');
+    return st->abi_violations;
+}
+
 void fz_supervisor_run(uint64_t limit, struct fz_outcome *out)
 {
     struct fz_shared *st = FZ_SHARED;
@@ -253,6 +311,7 @@ void fz_supervisor_run(uint64_t limit, struct fz_outcome *out)
     cfg->limit = limit;
     cfg->trace_from = fuzz_cfg_trace_from;
     fz_seed(st->rng, fuzz_cfg_seed);
+    fz_seed(FZ_STATE_OF(1)->rng, fuzz_cfg_seed ^ 0x636f2d66757a7aull); /* "co-fuzz" */
     sup.tsc_start = runtime_rdtsc();
     sup.next_rebuild = FZ_REBUILD_EVERY;
     sup.next_progress = FZ_PROGRESS_EVERY;
@@ -267,8 +326,14 @@ void fz_supervisor_run(uint64_t limit, struct fz_outcome *out)
         if (checked_seq() >= limit) {
             break; /* the fuzz thread is done and idles (or was stopped by a fault) */
         }
-        if (badge == FZ_FAULT_BADGE) {
+        if (badge == FZ_FAULT_BADGE(0)) {
             failed = fuzz_message(info);
+        } else if (badge == FZ_FAULT_BADGE(1)) {
+            if (resume_unknown_syscall(info)) {
+                sup.co_unknown_resumed++;
+            } else {
+                failed = co_restart();
+            }
         } else if (badge - FZ_VICTIM_FAULT_BADGE(0) < FZ_VICTIMS) {
             failed = victim_message(badge - FZ_VICTIM_FAULT_BADGE(0));
         } else if ((badge & FZ_WAKE_BADGE) && watchdog_token == st->seq + st->done) {
@@ -285,16 +350,8 @@ void fz_supervisor_run(uint64_t limit, struct fz_outcome *out)
     }
     fz_world_stop(&sup.world);
     print_stats();
-    int violations = st->abi_violations && violation_is_real(&st->violation);
-    if (violations) {
-        printf("fuzz: FAILED: %lu syscalls changed registers the kernel must preserve "
-               "(RAX, RBP, R12-R14 = bits 0-4 of 'clobbered'); the first:\n",
-               st->abi_violations);
-        fz_trace(&st->violation, '>');
-        fz_trace(&st->violation, '<');
-    }
     out->invocations = checked_seq();
-    out->kernel_faults = (failed ? 1 : 0) + (violations ? st->abi_violations : 0);
+    out->kernel_faults = (failed ? 1 : 0) + abi_violations(0) + abi_violations(1);
 }
 
 /* The one device untyped the fuzz world gets a piece of: the highest one above 4 GiB. */
@@ -352,11 +409,13 @@ int fz_supervisor_init(void)
     if (!err) {
         err = seL4_TCB_BindNotification(seL4_CapInitThreadTCB, sup.ntfn);
     }
-    for (unsigned i = 0; i < FZ_SHARED_PAGES && !err; i++) {
-        err = rt_alloc_object(p, seL4_X86_4K, 0, &sup.world.shared[i]);
-        if (!err) {
-            err = rt_map_frame(p, seL4_CapInitThreadVSpace, sup.world.shared[i],
-                               FZ_SHARED_VADDR + i * 4096ul, seL4_ReadWrite, 0);
+    for (unsigned k = 0; k < FZ_FUZZERS; k++) {
+        for (unsigned i = 0; i < FZ_SHARED_PAGES && !err; i++) {
+            err = rt_alloc_object(p, seL4_X86_4K, 0, &sup.world.shared[k][i]);
+            if (!err) {
+                err = rt_map_frame(p, seL4_CapInitThreadVSpace, sup.world.shared[k][i],
+                                   (seL4_Word)FZ_STATE_OF(k) + i * 4096ul, seL4_ReadWrite, 0);
+            }
         }
     }
     if (!err) {

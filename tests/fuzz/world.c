@@ -38,13 +38,15 @@ static void slot_of(const struct fz_world *w, unsigned id, seL4_CPtr *node, seL4
     }
 }
 
-/* Notes that slot `id` holds a cap of `type`, for the generator. */
+/* Notes that slot `id` holds a cap of `type`, for the fuzz threads' generators. */
 static void note(unsigned id, unsigned type)
 {
-    struct fz_shared *st = FZ_SHARED;
-    st->type_cache[id] = (uint8_t)type;
-    if (st->n_by_type[type] < FZ_MAX_PER_TYPE) {
-        st->by_type[type][st->n_by_type[type]++] = (uint16_t)id;
+    for (unsigned k = 0; k < FZ_FUZZERS; k++) {
+        struct fz_shared *st = FZ_STATE_OF(k);
+        st->type_cache[id] = (uint8_t)type;
+        if (st->n_by_type[type] < FZ_MAX_PER_TYPE) {
+            st->by_type[type][st->n_by_type[type]++] = (uint16_t)id;
+        }
     }
 }
 
@@ -143,13 +145,19 @@ static int private_pages(struct fz_world *w, seL4_CPtr vspace, unsigned t, seL4_
  */
 static int build_vspaces(struct fz_world *w)
 {
-    if (new_vspace(w, &w->pml4) || new_vspace(w, &w->victim_pml4) ||
-        private_pages(w, w->pml4, 0, &w->ipc_frame)) {
+    if (new_vspace(w, &w->pml4) || new_vspace(w, &w->victim_pml4)) {
         return -1;
     }
-    for (unsigned i = 0; i < FZ_SHARED_PAGES; i++) {
-        TRY("mapping fz_shared",
-            map_copy(w, w->pml4, w->shared[i], FZ_SHARED_VADDR + i * 4096ul, seL4_ReadWrite));
+    /* Each fuzz thread has thread index 0 in its space, and its fz_shared there. */
+    for (unsigned k = 0; k < FZ_FUZZERS; k++) {
+        seL4_CPtr vspace = k == 0 ? w->pml4 : w->victim_pml4;
+        if (private_pages(w, vspace, 0, &w->fuzzer_ipc[k])) {
+            return -1;
+        }
+        for (unsigned i = 0; i < FZ_SHARED_PAGES; i++) {
+            TRY("mapping fz_shared",
+                map_copy(w, vspace, w->shared[k][i], FZ_SHARED_VADDR + i * 4096ul, seL4_ReadWrite));
+        }
     }
     for (unsigned i = 0; i < FZ_VICTIMS; i++) {
         if (private_pages(w, w->victim_pml4, i + 1, &w->victim_ipc[i])) {
@@ -197,7 +205,10 @@ static int give_ipc_objects(struct fz_world *w, seL4_CPtr *n1, seL4_CPtr *n2)
     TRY("endpoint", rt_alloc_object(&w->arena, seL4_EndpointObject, 0, &e2));
     TRY("notification", rt_alloc_object(&w->arena, seL4_NotificationObject, 0, n1));
     TRY("notification", rt_alloc_object(&w->arena, seL4_NotificationObject, 0, n2));
-    TRY("fault EP cap", give(w, FZ_ID_FAULT_EP, w->fault_ep, FAULT_EP_RIGHTS, FZ_FAULT_BADGE, EP));
+    for (unsigned k = 0; k < FZ_FUZZERS; k++) {
+        TRY("fault EP cap",
+            give(w, FZ_ID_FAULT_EP(k), w->fault_ep, FAULT_EP_RIGHTS, FZ_FAULT_BADGE(k), EP));
+    }
     for (unsigned i = 0; i < FZ_VICTIMS; i++) {
         TRY("fault EP cap", give(w, FZ_ID_VICTIM_FAULT_EP(i), w->fault_ep, FAULT_EP_RIGHTS,
                                  FZ_VICTIM_FAULT_BADGE(i), EP));
@@ -343,8 +354,11 @@ static void set_victims(struct fz_config *cfg)
 
 static int build_threads(struct fz_world *w, seL4_CPtr n2)
 {
-    if (new_thread(w, &w->tcb, w->pml4, 0, w->ipc_frame, FZ_ID_FAULT_EP)) {
-        return -1;
+    for (unsigned k = 0; k < FZ_FUZZERS; k++) {
+        if (new_thread(w, &w->fuzzer[k], k == 0 ? w->pml4 : w->victim_pml4, 0, w->fuzzer_ipc[k],
+                       FZ_ID_FAULT_EP(k))) {
+            return -1;
+        }
     }
     for (unsigned i = 0; i < FZ_VICTIMS; i++) {
         if (new_thread(w, &w->victim[i], w->victim_pml4, i + 1, w->victim_ipc[i],
@@ -353,9 +367,10 @@ static int build_threads(struct fz_world *w, seL4_CPtr n2)
         }
     }
     const unsigned TH = seL4_CapType_Thread;
-    TRY("own TCB", give(w, 5, w->tcb, seL4_AllRights, 0, TH));
-    TRY("own TCB", give(w, 42, w->tcb, seL4_AllRights, 0, TH));
-    TRY("own TCB", give(w, FZ_ID_A + 6, w->tcb, seL4_AllRights, 0, TH));
+    TRY("own TCB", give(w, 5, w->fuzzer[0], seL4_AllRights, 0, TH));
+    TRY("own TCB", give(w, 42, w->fuzzer[0], seL4_AllRights, 0, TH));
+    TRY("own TCB", give(w, FZ_ID_A + 6, w->fuzzer[0], seL4_AllRights, 0, TH));
+    TRY("co-fuzzer TCB", give(w, 51, w->fuzzer[1], seL4_AllRights, 0, TH));
     for (unsigned i = 0; i < FZ_VICTIMS; i++) {
         TRY("victim TCB", give(w, 6 + i, w->victim[i], seL4_AllRights, 0, TH));
     }
@@ -383,13 +398,17 @@ static int build_cspace(struct fz_world *w)
     return 0;
 }
 
-/* Clears what the supervisor publishes about a world; the generator state carries on. */
-static void reset_shared(struct fz_shared *st, struct fz_config *cfg)
+/* Clears what the supervisor publishes about a world; the generator states carry on. */
+static void reset_shared(struct fz_config *cfg)
 {
-    memset(st->by_type, 0, sizeof(st->by_type));
-    memset(st->n_by_type, 0, sizeof(st->n_by_type));
-    memset(st->type_cache, 0, sizeof(st->type_cache));
-    st->tcb_dirty = 0;
+    for (unsigned k = 0; k < FZ_FUZZERS; k++) {
+        struct fz_shared *st = FZ_STATE_OF(k);
+        memset(st->by_type, 0, sizeof(st->by_type));
+        memset(st->n_by_type, 0, sizeof(st->n_by_type));
+        memset(st->type_cache, 0, sizeof(st->type_cache));
+        st->tcb_dirty = 0;
+        st->quiet = k != 0;
+    }
     memset(cfg->geom, 0, sizeof(cfg->geom));
     cfg->n_nodes = 0;
     cfg->ipc = (seL4_IPCBuffer *)FZ_IPC_VADDR(0);
@@ -397,11 +416,10 @@ static void reset_shared(struct fz_shared *st, struct fz_config *cfg)
 
 int fz_world_build(struct fz_world *w)
 {
-    struct fz_shared *st = FZ_SHARED;
     seL4_CPtr n1, n2;
     w->failed = 0;
     fz_world_destroy(w);
-    reset_shared(st, FZ_CONFIG_W);
+    reset_shared(FZ_CONFIG_W);
     if (build_vspaces(w) || build_cspace(w) || give_paging(w) || give_ipc_objects(w, &n1, &n2) ||
         give_authority(w, n1) || build_threads(w, n2)) {
         return -1;
@@ -410,32 +428,35 @@ int fz_world_build(struct fz_world *w)
         TRY("starting a victim",
             start_thread(w->victim[i], i + 1, fz_victim_main, &FZ_CONFIG->victim[i]));
     }
-    TRY("starting the fuzz thread", start_thread(w->tcb, 0, fz_fuzz_main, st));
+    for (unsigned k = FZ_FUZZERS; k-- > 0;) {
+        TRY("starting a fuzz thread", start_thread(w->fuzzer[k], 0, fz_fuzz_main, FZ_SHARED));
+    }
     return 0;
 }
 
-int fz_world_restart(struct fz_world *w, int full)
+int fz_world_restart(struct fz_world *w, unsigned k, int full)
 {
-    struct fz_shared *st = FZ_SHARED;
+    seL4_CPtr tcb = w->fuzzer[k];
     w->failed = 0;
     if (full) {
-        TRY("suspending the fuzz thread", seL4_TCB_Suspend(w->tcb));
+        unsigned fault_id = FZ_ID_FAULT_EP(k);
+        TRY("suspending a fuzz thread", seL4_TCB_Suspend(tcb));
         /* Its fault endpoint cap may be gone, moved or replaced: put a fresh one back. */
-        seL4_CNode_Delete(w->r, FZ_ID_FAULT_EP, FZ_R_BITS);
-        TRY("fault EP cap",
-            seL4_CNode_Mint(w->r, FZ_ID_FAULT_EP, FZ_R_BITS, ROOT_CNODE, w->fault_ep, WORD_BITS,
-                            FAULT_EP_RIGHTS, FZ_FAULT_BADGE));
-        TRY("TCB_Configure", seL4_TCB_Configure(w->tcb, fz_cptr(FZ_ID_FAULT_EP), w->r, ROOT_GUARD,
-                                                w->pml4, 0, FZ_IPC_VADDR(0), w->ipc_frame));
+        seL4_CNode_Delete(w->r, fault_id, FZ_R_BITS);
+        TRY("fault EP cap", seL4_CNode_Mint(w->r, fault_id, FZ_R_BITS, ROOT_CNODE, w->fault_ep,
+                                            WORD_BITS, FAULT_EP_RIGHTS, FZ_FAULT_BADGE(k)));
+        TRY("TCB_Configure", seL4_TCB_Configure(tcb, fz_cptr(fault_id), w->r, ROOT_GUARD,
+                                                k == 0 ? w->pml4 : w->victim_pml4, 0,
+                                                FZ_IPC_VADDR(0), w->fuzzer_ipc[k]));
         TRY("TCB_SetSchedParams",
-            seL4_TCB_SetSchedParams(w->tcb, seL4_CapInitThreadTCB, FZ_PRIO, FZ_PRIO));
+            seL4_TCB_SetSchedParams(tcb, seL4_CapInitThreadTCB, FZ_PRIO, FZ_PRIO));
         /* An FPU-disabled flag would make it fault on its first SSE instruction. A bound
          * notification is left alone: harmless, and unbinding when there is none would
          * only fill upstream's log with errors. */
-        seL4_TCB_SetFlags(w->tcb, ~0ul, 0);
-        st->tcb_dirty = 0;
+        seL4_TCB_SetFlags(tcb, ~0ul, 0);
+        FZ_STATE_OF(k)->tcb_dirty = 0;
     }
-    TRY("restarting the fuzz thread", start_thread(w->tcb, 0, fz_fuzz_main, st));
+    TRY("restarting a fuzz thread", start_thread(tcb, 0, fz_fuzz_main, FZ_SHARED));
     return 0;
 }
 
@@ -449,7 +470,9 @@ int fz_world_restart_victim(struct fz_world *w, unsigned i)
 
 void fz_world_stop(struct fz_world *w)
 {
-    seL4_TCB_Suspend(w->tcb);
+    for (unsigned k = 0; k < FZ_FUZZERS; k++) {
+        seL4_TCB_Suspend(w->fuzzer[k]);
+    }
     for (unsigned i = 0; i < FZ_VICTIMS; i++) {
         seL4_TCB_Suspend(w->victim[i]);
     }

@@ -11,14 +11,14 @@
 
 struct fz_world {
     struct rt_alloc arena;
-    seL4_CPtr fault_ep;                /* the supervisor's endpoint (root CNode) */
-    seL4_CPtr shared[FZ_SHARED_PAGES]; /* frames of struct fz_shared (root CNode) */
-    seL4_CPtr config;                  /* frame of struct fz_config (root CNode) */
+    seL4_CPtr fault_ep;                            /* the supervisor's endpoint (root CNode) */
+    seL4_CPtr shared[FZ_FUZZERS][FZ_SHARED_PAGES]; /* frames of each fz_shared (root CNode) */
+    seL4_CPtr config;                              /* frame of struct fz_config (root CNode) */
     seL4_CPtr cmos; /* the supervisor's copy of the world's CMOS port cap, or 0 */
     /* The current world (caps in the root CNode, from the arena). */
     seL4_CPtr r, a, b; /* the fuzz CNodes, unguarded */
     seL4_CPtr pml4, victim_pml4;
-    seL4_CPtr tcb, ipc_frame;
+    seL4_CPtr fuzzer[FZ_FUZZERS], fuzzer_ipc[FZ_FUZZERS]; /* TCBs, IPC buffer frames */
     seL4_CPtr victim[FZ_VICTIMS], victim_ipc[FZ_VICTIMS];
     /* The first operation of a build or restart that failed, and its error. */
     const char *failed;
@@ -29,15 +29,15 @@ struct fz_world {
  * failed/error set: every step uses fresh objects, so a failure is the kernel's fault. */
 int fz_world_build(struct fz_world *w);
 
-/* Restarts the fuzz thread at its entry point; `full` also restores its CSpace, VSpace,
- * IPC buffer, fault endpoint cap, priority, flags and notification binding, which the fuzz
- * thread may have changed with invocations on its own TCB or CSpace. 0 or -1 as above. */
-int fz_world_restart(struct fz_world *w, int full);
+/* Restarts fuzz thread k at its entry point; `full` also restores its CSpace, VSpace, IPC
+ * buffer, fault endpoint cap, priority and flags, which it may have changed with
+ * invocations on its own TCB or CSpace. 0 or -1 as above. */
+int fz_world_restart(struct fz_world *w, unsigned k, int full);
 
 /* Restarts victim i at its entry point (after it faulted). 0 or -1 as above. */
 int fz_world_restart_victim(struct fz_world *w, unsigned i);
 
-/* Suspends the fuzz thread and the victims. */
+/* Suspends the fuzz threads and the victims. */
 void fz_world_stop(struct fz_world *w);
 
 /* Destroys the world and everything derived from it. */
