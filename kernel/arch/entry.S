@@ -116,13 +116,25 @@ from_kernel:
     /* Exceptions 0..31: which ones push an error code. */
     vector_stub 0, 0
     vector_stub 1, 0
-    vector_stub 2, 0
+    /*
+     * NMI and double fault run on their own stack (IST): an NMI can arrive in the syscall
+     * entry window while RSP is still the user's. Nothing here raises NMIs, so one is
+     * ignored; a double fault is always a kernel bug.
+     */
+    .global vector_2
+vector_2:
+    iretq
     vector_stub 3, 0
     vector_stub 4, 0
     vector_stub 5, 0
     vector_stub 6, 0
     vector_stub 7, 0
-    vector_stub 8, 1
+    .global vector_8
+vector_8:
+    movq %rsp, %rdi
+    leaq kernel_stack_top(%rip), %rsp
+    call c_handle_double_fault
+    ud2
     vector_stub 9, 0
     vector_stub 10, 1
     vector_stub 11, 1

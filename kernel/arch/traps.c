@@ -84,6 +84,13 @@ void c_handle_kernel_trap(const word_t *frame)
           frame[2], read_cr2(), frame[5]);
 }
 
+/* frame: error code, rip, cs, rflags, rsp, ss (pushed by the CPU on the IST stack). */
+void c_handle_double_fault(const word_t *frame);
+void c_handle_double_fault(const word_t *frame)
+{
+    panic("double fault at rip %lx (rsp %lx, cr2 %lx)", frame[1], frame[4], read_cr2());
+}
+
 void restore_user_context(void)
 {
     tcb_t *t = current_thread;

@@ -429,7 +429,8 @@ static exception_t decode_set_tls_base(tcb_t *t, word_t length, word_t *buffer)
         return error_simple(seL4_TruncatedMessage);
     }
     thread_set_state(current_thread, ThreadState_Restart);
-    t->ctx.fs_base = get_mr(current_thread, buffer, 0);
+    /* Loaded into an MSR on return: a non-canonical value would fault in the kernel. */
+    t->ctx.fs_base = sanitise_register(&t->ctx.fs_base, t, get_mr(current_thread, buffer, 0));
     return EXCEPTION_NONE;
 }
 

@@ -284,7 +284,7 @@ static void handle_unknown_syscall(long number)
         return;
     }
     case seL4_SysSetTLSBase:
-        t->ctx.fs_base = t->ctx.rdi;
+        t->ctx.fs_base = sanitise_register(&t->ctx.fs_base, t, t->ctx.rdi);
         return;
     default:
         current_fault.type = seL4_Fault_UnknownSyscall;
