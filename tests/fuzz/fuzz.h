@@ -17,6 +17,7 @@
 extern const uint64_t fuzz_cfg_invocations; /* N: invocations to issue */
 extern const uint64_t fuzz_cfg_seed;
 extern const uint64_t fuzz_cfg_trace_from; /* print invocations from this one on (0: never) */
+extern const uint64_t fuzz_cfg_world_life; /* invocations between rebuilds of the world */
 
 /* --- Threads and priorities ---------------------------------------------------------------- */
 #define FZ_SUPERVISOR_PRIO 200 /* the root thread: fault handler of the fuzz world */

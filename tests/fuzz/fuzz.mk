@@ -4,6 +4,7 @@
 #   make fuzz N=1000000 SEED=0x1234     a longer run (SEED defaults to the time)
 #   make fuzz ... TRACE_FROM=K          also print every invocation from number K on
 #   make fuzz ... ICOUNT=1              deterministic run (-icount), to reproduce a finding
+#   make fuzz ... WORLD_LIFE=K          rebuild the fuzz world every K invocations (20000)
 #   ... KERNEL=/work/oracle/kernel32.elf   on upstream (use a small N: it logs every error)
 #
 # A run passes if QEMU reports success, the log has no kernel panic, and its last line is
@@ -17,6 +18,7 @@ FUZZ_TEST_TIMEOUT ?= 180
 N ?= 1000000
 SEED ?= $(shell date +%s)
 TRACE_FROM ?= 0
+WORLD_LIFE ?= 20000
 ICOUNT ?= 0
 
 # Sanity checks after fuzzing: tests of the kernel test suite, run by the suite's own runner
@@ -37,19 +39,19 @@ $(FUZZ_BUILD)/ktest_runner.o: tests/kernel/framework.c $(FUZZ_BUILD)/ktest_filte
 	$(Q)$(CC) $(USER_CFLAGS) -I$(FUZZ_BUILD) -Dmain=ktest_main -c $< -o $@
 
 # One configuration object per ELF: the numbers are compiled in (a root task has no
-# command line). $(1) = test or run, then N, seed, first traced invocation.
+# command line). $(1) = test or run, then N, seed, first traced invocation, world life.
 define fuzz_variant
 $(FUZZ_BUILD)/$(1)/config.c: fuzz-config-always
 	@mkdir -p $$(@D)
-	@printf '#include <stdint.h>\nconst uint64_t fuzz_cfg_invocations = %s;\nconst uint64_t fuzz_cfg_seed = %s;\nconst uint64_t fuzz_cfg_trace_from = %s;\n' '$(2)' '$(3)' '$(4)' > $$@.tmp
+	@printf '#include <stdint.h>\nconst uint64_t fuzz_cfg_invocations = %s;\nconst uint64_t fuzz_cfg_seed = %s;\nconst uint64_t fuzz_cfg_trace_from = %s;\nconst uint64_t fuzz_cfg_world_life = %s;\n' '$(2)' '$(3)' '$(4)' '$(5)' > $$@.tmp
 	@cmp -s $$@.tmp $$@ && rm -f $$@.tmp || mv $$@.tmp $$@
 $(FUZZ_BUILD)/$(1)/config.o: $(FUZZ_BUILD)/$(1)/config.c
 	$(Q)$$(CC) $$(USER_CFLAGS) -c $$< -o $$@
 $(call root_task,$(FUZZ_BUILD)/$(1)/fuzz.elf,$(FUZZ_OBJS) $(FUZZ_KTEST_OBJS) \
 	$(FUZZ_BUILD)/$(1)/config.o)
 endef
-$(eval $(call fuzz_variant,test,$(FUZZ_TEST_N),$(FUZZ_TEST_SEED),0))
-$(eval $(call fuzz_variant,run,$(N),$(SEED),$(TRACE_FROM)))
+$(eval $(call fuzz_variant,test,$(FUZZ_TEST_N),$(FUZZ_TEST_SEED),0,20000))
+$(eval $(call fuzz_variant,run,$(N),$(SEED),$(TRACE_FROM),$(WORLD_LIFE)))
 
 comma := ,
 FUZZ_QEMU_ARGS := $(if $(filter 1,$(ICOUNT)),-icount shift=0$(comma)sleep=off)

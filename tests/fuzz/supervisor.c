@@ -2,12 +2,13 @@
  * The supervisor (see supervisor.h and README.md).
  *
  * The root thread, at FZ_SUPERVISOR_PRIO, waits on the fuzz world's fault endpoint, to which
- * its notification is bound. Three things wake it:
+ * its notification is bound. Four things wake it:
  *   - a message with the fuzz thread's badge: a fault of the fuzz thread (or a message it
  *     sent us, which looks the same). An UnknownSyscall fault at the fuzz thread's syscall
  *     instruction is answered by replying, which resumes it after the syscall; anything
  *     else by restarting it at its entry point.
- *   - a message with the victims' badge: counted; the victim stays blocked.
+ *   - the same from the co-fuzzer, handled the same way (without escalation).
+ *   - a message with a victim's badge: counted; the victim is restarted now and then.
  *   - the watchdog's signal. The watchdog runs at the fuzz world's priority, which nothing
  *     there can exceed (every TCB's MCP is FZ_PRIO), so it always gets its turn. It yields
  *     and watches the fuzz thread's counters; three yields without progress mean the fuzz
@@ -23,12 +24,11 @@
 #include "world.h"
 
 #define FZ_WAKE_BADGE       (1ul << 40)
-#define FZ_REBUILD_EVERY    20000 /* invocations per world, to renew the cap mix */
 #define FZ_PROGRESS_EVERY   200000
 #define FULL_RESTART_AFTER  3 /* restarts in a row without a completed invocation */
 #define REBUILD_AFTER       8
 #define HANG_AFTER_REBUILDS 3
-#define WATCHDOG_IPC_VADDR  (FZ_SHARED_VADDR + 0x80000ul)
+#define WATCHDOG_IPC_VADDR  (FZ_SHARED_VADDR + FZ_FUZZERS * FZ_SHARED_STEP)
 #define VICTIM_RESTART_GAP  100
 #define MAX_PLAUSIBLE_STEP  50000000
 
@@ -313,7 +313,7 @@ void fz_supervisor_run(uint64_t limit, struct fz_outcome *out)
     fz_seed(st->rng, fuzz_cfg_seed);
     fz_seed(FZ_STATE_OF(1)->rng, fuzz_cfg_seed ^ 0x636f2d66757a7aull); /* "co-fuzz" */
     sup.tsc_start = runtime_rdtsc();
-    sup.next_rebuild = FZ_REBUILD_EVERY;
+    sup.next_rebuild = fuzz_cfg_world_life;
     sup.next_progress = FZ_PROGRESS_EVERY;
     int failed = rebuild();
     while (!failed) {
@@ -340,7 +340,7 @@ void fz_supervisor_run(uint64_t limit, struct fz_outcome *out)
             failed = restart(R_STALL);
         }
         if (!failed && st->seq >= sup.next_rebuild) {
-            sup.next_rebuild = st->seq + FZ_REBUILD_EVERY;
+            sup.next_rebuild = st->seq + fuzz_cfg_world_life;
             failed = rebuild();
         }
         if (st->seq >= sup.next_progress) {
