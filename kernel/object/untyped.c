@@ -5,8 +5,7 @@
  */
 #include <kernel.h>
 #include <printk.h>
-
-#define FREE_INDEX_UNIT seL4_MinUntypedBits
+#include <untyped.h>
 
 exception_t decode_untyped_invocation(word_t label, word_t length, cte_t *slot, cap_t cap,
                                       word_t *buffer)
@@ -72,9 +71,10 @@ exception_t decode_untyped_invocation(word_t label, word_t length, cte_t *slot, 
 
     /* With no children left, the whole untyped is free again. */
     bool reset = !slot_has_children(slot);
-    word_t free_index = reset ? 0 : cap.untyped.free_index;
-    word_t free_bytes = BIT(cap.untyped.size_bits) - (free_index << FREE_INDEX_UNIT);
-    if ((free_bytes >> object_bits) < node_window) {
+    paddr_t first;
+    word_t new_free_index, free_bytes;
+    if (!untyped_place(cap.untyped.paddr, cap.untyped.size_bits, reset ? 0 : cap.untyped.free_index,
+                       object_bits, node_window, &first, &new_free_index, &free_bytes)) {
         return error_not_enough_memory(free_bytes);
     }
     bool device = cap.untyped.is_device;
@@ -83,10 +83,7 @@ exception_t decode_untyped_invocation(word_t label, word_t length, cte_t *slot, 
     }
 
     thread_set_state(current_thread, ThreadState_Restart);
-    paddr_t base = cap.untyped.paddr;
-    paddr_t first = ROUND_UP(base + (free_index << FREE_INDEX_UNIT), object_bits);
-    paddr_t end = first + (node_window << object_bits);
-    slot->cap.untyped.free_index = (end - base) >> FREE_INDEX_UNIT;
+    slot->cap.untyped.free_index = new_free_index;
     for (word_t i = 0; i < node_window; i++) {
         paddr_t p = first + (i << object_bits);
         cap_t new_cap = object_create(type, device ? 0 : ptr_from_paddr(p), p, user_size, device);

@@ -9,6 +9,7 @@
 #include <kernel.h>
 #include "check.h"
 #include "kernel_stubs.h"
+#include <untyped.h>
 
 int host_checks_failed, host_checks_run;
 
@@ -252,8 +253,33 @@ static void test_cnodes_holding_each_other(void)
     free(y);
 }
 
+static void test_untyped_placement(void)
+{
+    paddr_t first;
+    word_t index, left;
+    /* A fresh 64 KiB untyped: four 16 KiB objects fill it exactly, five do not. */
+    CHECK(untyped_place(0x100000, 16, 0, 14, 4, &first, &index, &left));
+    CHECK_EQ(first, 0x100000);
+    CHECK_EQ(index << 4, 0x10000);
+    CHECK(!untyped_place(0x100000, 16, 0, 14, 5, &first, &index, &left));
+    CHECK_EQ(left, 0x10000);
+    /* After a 16-byte object the next 4 KiB object is aligned up to 4 KiB... */
+    CHECK(untyped_place(0x100000, 16, 1, 12, 1, &first, &index, &left));
+    CHECK_EQ(first, 0x101000);
+    CHECK_EQ(index << 4, 0x2000);
+    /* ...so only 15 of them fit, though 16 pages' worth minus 16 bytes remain. */
+    CHECK(untyped_place(0x100000, 16, 1, 12, 15, &first, &index, &left));
+    CHECK(!untyped_place(0x100000, 16, 1, 12, 16, &first, &index, &left));
+    CHECK_EQ(left, 0x10000 - 16);
+    /* An object bigger than the untyped never fits; a full untyped has nothing left. */
+    CHECK(!untyped_place(0x100000, 12, 0, 13, 1, &first, &index, &left));
+    CHECK(!untyped_place(0x100000, 12, 0x100, 4, 1, &first, &index, &left));
+    CHECK_EQ(left, 0);
+}
+
 static const struct host_test tests[] = {
     {"message_info_packing", test_message_info_packing},
+    {"untyped_placement", test_untyped_placement},
     {"resolve_root_cnode", test_resolve_root_cnode},
     {"resolve_two_levels", test_resolve_two_levels},
     {"copies_and_finality", test_copies_and_finality},
