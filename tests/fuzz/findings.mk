@@ -8,16 +8,9 @@
 FINDINGS_BUILD := $(BUILD)/tests/fuzz/findings
 FINDINGS_ELF := $(FINDINGS_BUILD)/findings.elf
 FINDINGS_TIMEOUT ?= 60
-FINDINGS_OBJS := $(FINDINGS_BUILD)/runner.o $(BUILD)/tests/fuzz/findings/findings.o \
-	$(addprefix $(BUILD)/tests/kernel/,support.o jump.o)
-
-# The suite's runner, with an empty filter (every test in this binary).
-$(FINDINGS_BUILD)/ktest_filter.h: tests/fuzz/findings.mk
-	@mkdir -p $(@D)
-	@printf '#define KTEST_FILTER ""\n' > $@
-$(FINDINGS_BUILD)/runner.o: tests/kernel/framework.c $(FINDINGS_BUILD)/ktest_filter.h
-	@echo "  CC      $< (for the findings)"
-	$(Q)$(CC) $(USER_CFLAGS) -I$(FINDINGS_BUILD) -c $< -o $@
+# The suite's framework runs them (findings.c's main runs every test in this binary).
+FINDINGS_OBJS := $(BUILD)/tests/fuzz/findings/findings.o \
+	$(addprefix $(BUILD)/tests/kernel/,framework.o support.o jump.o)
 
 $(eval $(call root_task,$(FINDINGS_ELF),$(FINDINGS_OBJS)))
 ALL_TARGETS += $(FINDINGS_ELF)

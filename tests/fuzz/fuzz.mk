@@ -21,22 +21,10 @@ TRACE_FROM ?= 0
 WORLD_LIFE ?= 20000
 ICOUNT ?= 0
 
-# Sanity checks after fuzzing: tests of the kernel test suite, run by the suite's own runner
-# (compiled again with its main renamed and this selection as its filter).
-FUZZ_SANITY := untyped_retype_tcb,untyped_retype_endpoint,untyped_retype_4k_frame,\
-untyped_reuse_after_revoke,untyped_memory_zeroed_on_reuse,ipc_call_reply,ipc_reply_recv_server,\
-ipc_cap_transfer_with_grant,ntfn_signal_then_wait,ntfn_wait_blocks_until_signal,\
-frame_map_4k_read_write,vspace_page_map_missing_levels,tcb_configure_and_start,\
-vspace_thread_in_new_vspace
-FUZZ_KTEST_OBJS := $(FUZZ_BUILD)/ktest_runner.o $(addprefix $(BUILD)/tests/kernel/,support.o \
-	jump.o test_untyped.o test_ipc.o test_notification.o test_frame.o test_vspace.o test_tcb.o)
-
-$(FUZZ_BUILD)/ktest_filter.h: tests/fuzz/fuzz.mk
-	@mkdir -p $(@D)
-	@printf '#define KTEST_FILTER "%s"\n' '$(FUZZ_SANITY)' > $@
-$(FUZZ_BUILD)/ktest_runner.o: tests/kernel/framework.c $(FUZZ_BUILD)/ktest_filter.h
-	@echo "  CC      $< (as the fuzzer's sanity-check runner)"
-	$(Q)$(CC) $(USER_CFLAGS) -I$(FUZZ_BUILD) -Dmain=ktest_main -c $< -o $@
+# Sanity checks after fuzzing: tests of the kernel test suite (main.c names which), run by
+# the suite's own framework.
+FUZZ_KTEST_OBJS := $(addprefix $(BUILD)/tests/kernel/,framework.o support.o jump.o \
+	test_untyped.o test_ipc.o test_notification.o test_frame.o test_vspace.o test_tcb.o)
 
 # One configuration object per ELF: the numbers are compiled in (a root task has no
 # command line). $(1) = test or run, then N, seed, first traced invocation, world life.

@@ -9,7 +9,6 @@
  */
 #include "framework.h"
 #include "support.h"
-#include "ktest_filter.h" /* generated: #define KTEST_FILTER "pattern,pattern" or "" */
 
 extern const struct ktest __start_ktests[], __stop_ktests[];
 
@@ -101,9 +100,9 @@ static int glob_match(const char *pat, size_t plen, const char *s)
 }
 
 /* The filter is a list of globs separated by commas or spaces; empty selects every test. */
-static int selected(const char *name)
+static int selected(const char *filter, const char *name)
 {
-    const char *f = KTEST_FILTER;
+    const char *f = filter;
     int any = 0;
     while (*f) {
         while (*f == ',' || *f == ' ') {
@@ -242,19 +241,19 @@ static int run_one(const struct ktest *t)
     return result;
 }
 
-int main(void)
+int ktest_run(const char *filter)
 {
     support_init();
     int n = collect();
     int counts[3] = {0, 0, 0};
     int selected_count = 0;
     for (int i = 0; i < n; i++) {
-        selected_count += selected(order[i]->name);
+        selected_count += selected(filter, order[i]->name);
     }
     printf("kernel test suite: %d of %d tests selected%s%s\n", selected_count, n,
-           KTEST_FILTER[0] ? " by " : "", KTEST_FILTER);
+           filter[0] ? " by " : "", filter);
     for (int i = 0; i < n; i++) {
-        if (selected(order[i]->name)) {
+        if (selected(filter, order[i]->name)) {
             counts[run_one(order[i])]++;
         }
     }

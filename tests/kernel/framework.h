@@ -38,6 +38,13 @@ void ktest_skip(const char *fmt, ...) __attribute__((noreturn, format(printf, 1,
 /* Name of an seL4_Error value ("seL4_DeleteFirst"), or "?" */
 const char *ktest_error_name(seL4_Word err);
 
+/*
+ * Runs every linked test whose name matches `filter` (globs separated by commas or spaces;
+ * "" selects all), one line each, then the closing "N passed, N failed" line. Returns
+ * non-zero if a test failed.
+ */
+int ktest_run(const char *filter);
+
 #define CHECK(cond)                                                      \
     do {                                                                 \
         if (!(cond)) {                                                   \

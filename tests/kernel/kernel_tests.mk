@@ -12,7 +12,7 @@ KTEST_BUILD := $(BUILD)/tests/kernel
 KTEST_ELF := $(KTEST_BUILD)/kernel-tests.elf
 KTEST_LOG := $(KTEST_BUILD)/test-kernel.log
 # Link order is run order: one file per area (a file not present yet is skipped).
-KTEST_ORDER := framework.c support.c jump.S \
+KTEST_ORDER := main.c framework.c support.c jump.S \
 	test_untyped.c test_cnode.c test_cspace.c test_tcb.c test_ipc.c test_notification.c \
 	test_sched.c test_debug.c test_vspace.c test_frame.c test_fault.c test_ioport.c test_irq.c
 KTEST_SOURCES := $(foreach f,$(KTEST_ORDER),$(if $(wildcard tests/kernel/$(f)),$(f)))
@@ -29,7 +29,7 @@ $(KTEST_BUILD)/ktest_filter.h: ktest-filter-always
 	@mkdir -p $(@D)
 	@printf '#define KTEST_FILTER "%s"\n' '$(TESTS)' > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
-$(KTEST_BUILD)/framework.o: $(KTEST_BUILD)/ktest_filter.h
+$(KTEST_BUILD)/main.o: $(KTEST_BUILD)/ktest_filter.h
 
 $(eval $(call root_task,$(KTEST_ELF),$(KTEST_OBJS)))
 

@@ -101,3 +101,8 @@ TEST(finding_delete_cnode_through_itself)
     CHECK_OK(seL4_CNode_Delete(ROOT_CNODE, xc, WORD_BITS));
     CHECK_OK(seL4_Untyped_Retype(ut, seL4_UntypedObject, 16, ROOT_CNODE, 0, 0, x, 1));
 }
+
+int main(void)
+{
+    return ktest_run("");
+}

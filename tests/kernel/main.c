@@ -1,0 +1,11 @@
+/*
+ * The kernel test suite's root task: every test, or those `make test-kernel TESTS=...`
+ * selected (compiled in, since a root task has no command line).
+ */
+#include "framework.h"
+#include "ktest_filter.h" /* generated: #define KTEST_FILTER "pattern,pattern" or "" */
+
+int main(void)
+{
+    return ktest_run(KTEST_FILTER);
+}
