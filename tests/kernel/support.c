@@ -462,3 +462,23 @@ seL4_CPtr new_vspace(void)
     }
     return pml4;
 }
+
+seL4_Word helper_fn_wait(seL4_Word ntfn, seL4_Word a1, seL4_Word a2, seL4_Word a3)
+{
+    (void)a1;
+    (void)a2;
+    (void)a3;
+    seL4_Word word = 0;
+    seL4_Wait(ntfn, &word);
+    return word;
+}
+
+seL4_Word helper_fn_recv_badge(seL4_Word ep, seL4_Word a1, seL4_Word a2, seL4_Word a3)
+{
+    (void)a1;
+    (void)a2;
+    (void)a3;
+    seL4_Word badge = 0;
+    seL4_Recv(ep, &badge);
+    return badge;
+}

@@ -116,6 +116,11 @@ struct helper *helper_new(seL4_Word prio, seL4_CPtr fault_ep);
 void helper_start(struct helper *h, helper_fn fn, seL4_Word a0, seL4_Word a1, seL4_Word a2,
                   seL4_Word a3);
 /* helper_new + helper_start. */
+/* Helper bodies used by several areas: a blocking Wait on a notification (returns the word
+ * received) and a blocking Recv on an endpoint (returns the badge). */
+seL4_Word helper_fn_wait(seL4_Word ntfn, seL4_Word a1, seL4_Word a2, seL4_Word a3);
+seL4_Word helper_fn_recv_badge(seL4_Word ep, seL4_Word a1, seL4_Word a2, seL4_Word a3);
+
 struct helper *helper_run(seL4_Word prio, helper_fn fn, seL4_Word a0, seL4_Word a1, seL4_Word a2,
                           seL4_Word a3);
 /* Waits (yielding) until the helper's function returned; 1 if it did within `ms`. */

@@ -255,22 +255,12 @@ TEST(irq_clear_unbinds)
     CHECK_EQ(wait_irq(r.ntfn, 1000), 0x200);
 }
 
-static seL4_Word fn_wait_irq(seL4_Word ntfn, seL4_Word a1, seL4_Word a2, seL4_Word a3)
-{
-    (void)a1;
-    (void)a2;
-    (void)a3;
-    seL4_Word word = 0;
-    seL4_Wait(ntfn, &word);
-    return word;
-}
-
 TEST(irq_wakes_blocked_waiter)
 {
     struct rtc r = rtc_start();
     CHECK_EQ(wait_irq(r.ntfn, 1000), NTFN_BADGE);
     /* A thread blocked in Wait is woken by the next interrupt. */
-    struct helper *h = helper_run(ROOT_PRIO, fn_wait_irq, r.ntfn, 0, 0, 0);
+    struct helper *h = helper_run(ROOT_PRIO, helper_fn_wait, r.ntfn, 0, 0, 0);
     yield_n(2);
     CHECK_EQ(h->finished, 0);
     rtc_ack_device(&r);

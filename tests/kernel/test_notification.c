@@ -16,28 +16,6 @@ static seL4_Word poll_word(seL4_CPtr ntfn)
     return word;
 }
 
-/* Blocking Wait; returns the word received. */
-static seL4_Word fn_wait(seL4_Word ntfn, seL4_Word a1, seL4_Word a2, seL4_Word a3)
-{
-    (void)a1;
-    (void)a2;
-    (void)a3;
-    seL4_Word word = 0;
-    seL4_Wait(ntfn, &word);
-    return word;
-}
-
-/* Blocking Recv on an endpoint; returns the badge. */
-static seL4_Word fn_recv_badge(seL4_Word ep, seL4_Word a1, seL4_Word a2, seL4_Word a3)
-{
-    (void)a1;
-    (void)a2;
-    (void)a3;
-    seL4_Word badge = 0;
-    seL4_Recv(ep, &badge);
-    return badge;
-}
-
 TEST(ntfn_poll_empty)
 {
     seL4_CPtr ntfn = new_ntfn();
@@ -74,7 +52,7 @@ TEST(ntfn_badges_accumulate)
 TEST(ntfn_wait_blocks_until_signal)
 {
     seL4_CPtr ntfn = new_ntfn();
-    struct helper *h = helper_run(ROOT_PRIO, fn_wait, ntfn, 0, 0, 0);
+    struct helper *h = helper_run(ROOT_PRIO, helper_fn_wait, ntfn, 0, 0, 0);
     yield_n(3);
     CHECK(h->started);
     CHECK_EQ(h->finished, 0);
@@ -89,9 +67,9 @@ TEST(ntfn_one_signal_wakes_one_waiter)
 {
     seL4_CPtr ntfn = new_ntfn();
     seL4_CPtr badged = mint_badged(ntfn, 0x2);
-    struct helper *a = helper_run(ROOT_PRIO, fn_wait, ntfn, 0, 0, 0);
+    struct helper *a = helper_run(ROOT_PRIO, helper_fn_wait, ntfn, 0, 0, 0);
     yield_n(2);
-    struct helper *b = helper_run(ROOT_PRIO, fn_wait, ntfn, 0, 0, 0);
+    struct helper *b = helper_run(ROOT_PRIO, helper_fn_wait, ntfn, 0, 0, 0);
     yield_n(2);
     seL4_Signal(badged);
     yield_n(3);
@@ -122,7 +100,7 @@ TEST(ntfn_bound_wakes_endpoint_receiver)
     seL4_CPtr ep = alloc_obj(seL4_EndpointObject, 0);
     struct helper *h = helper_new(ROOT_PRIO, 0);
     CHECK_OK(seL4_TCB_BindNotification(h->tcb, ntfn));
-    helper_start(h, fn_recv_badge, ep, 0, 0, 0);
+    helper_start(h, helper_fn_recv_badge, ep, 0, 0, 0);
     yield_n(3);
     CHECK_EQ(h->finished, 0);
     seL4_Signal(mint_badged(ntfn, 0x1000));
@@ -139,7 +117,7 @@ TEST(ntfn_bound_pending_before_recv)
     seL4_Signal(mint_badged(ntfn, 0x3));
     seL4_Signal(mint_badged(ntfn, 0x4));
     /* Recv on the endpoint returns at once with the accumulated notification word. */
-    helper_start(h, fn_recv_badge, ep, 0, 0, 0);
+    helper_start(h, helper_fn_recv_badge, ep, 0, 0, 0);
     CHECK(helper_wait(h, 1000));
     CHECK_EQ(h->result, 0x7);
 }
@@ -150,7 +128,7 @@ TEST(ntfn_bound_message_still_received)
     seL4_CPtr ep = alloc_obj(seL4_EndpointObject, 0);
     struct helper *h = helper_new(ROOT_PRIO, 0);
     CHECK_OK(seL4_TCB_BindNotification(h->tcb, ntfn));
-    helper_start(h, fn_recv_badge, ep, 0, 0, 0);
+    helper_start(h, helper_fn_recv_badge, ep, 0, 0, 0);
     yield_n(3);
     /* An endpoint message still arrives as usual, with the endpoint badge. */
     seL4_NBSend(mint_badged(ep, 0x55), seL4_MessageInfo_new(0, 0, 0, 0));
@@ -165,7 +143,7 @@ TEST(ntfn_unbind_stops_delivery)
     struct helper *h = helper_new(ROOT_PRIO, 0);
     CHECK_OK(seL4_TCB_BindNotification(h->tcb, ntfn));
     CHECK_OK(seL4_TCB_UnbindNotification(h->tcb));
-    helper_start(h, fn_recv_badge, ep, 0, 0, 0);
+    helper_start(h, helper_fn_recv_badge, ep, 0, 0, 0);
     yield_n(3);
     seL4_Signal(mint_badged(ntfn, 0x9));
     yield_n(3);
@@ -208,7 +186,7 @@ TEST(ntfn_wait_on_other_threads_bound_ntfn_faults)
     seL4_CPtr owner = alloc_obj(seL4_TCBObject, 0);
     CHECK_OK(seL4_TCB_BindNotification(owner, ntfn));
     struct helper *h = helper_new(ROOT_PRIO, mint_badged(fault_ep, 3));
-    helper_start(h, fn_wait, ntfn, 0, 0, 0);
+    helper_start(h, helper_fn_wait, ntfn, 0, 0, 0);
     struct msg m;
     CHECK(poll_msg(fault_ep, 1000, &m));
     CHECK_EQ(m.label, seL4_Fault_CapFault);
@@ -224,7 +202,7 @@ TEST(ntfn_wait_without_read_right_faults)
     seL4_CPtr fault_ep = alloc_obj(seL4_EndpointObject, 0);
     seL4_CPtr wo = copy_cap(ntfn, seL4_CanWrite);
     struct helper *h = helper_new(ROOT_PRIO, mint_badged(fault_ep, 3));
-    helper_start(h, fn_wait, wo, 0, 0, 0);
+    helper_start(h, helper_fn_wait, wo, 0, 0, 0);
     struct msg m;
     CHECK(poll_msg(fault_ep, 1000, &m));
     CHECK_EQ(m.label, seL4_Fault_CapFault);
@@ -237,7 +215,7 @@ TEST(ntfn_delete_restarts_waiter)
     seL4_CPtr ntfn = new_ntfn();
     seL4_CPtr fault_ep = alloc_obj(seL4_EndpointObject, 0);
     struct helper *h = helper_new(ROOT_PRIO, mint_badged(fault_ep, 3));
-    helper_start(h, fn_wait, ntfn, 0, 0, 0);
+    helper_start(h, helper_fn_wait, ntfn, 0, 0, 0);
     yield_n(3);
     CHECK_EQ(h->finished, 0);
     CHECK_OK(seL4_CNode_Delete(ROOT_CNODE, ntfn, WORD_BITS));
