@@ -38,7 +38,7 @@ static unsigned n_large, n_small;
 static struct pf_page *pages;
 static uint32_t heap_pages;
 static uint32_t free_head[MAX_ORDER + 1];
-static size_t free_pages;
+static size_t free_pages, free_pages_min;
 
 /* --- Slots and kernel objects ------------------------------------------------------------- */
 
@@ -275,6 +275,9 @@ static struct pf_page *block_alloc(unsigned order)
     pages[i].kind = PF_PAGE_BLOCK;
     pages[i].order = (uint8_t)order;
     free_pages -= 1ul << order;
+    if (free_pages < free_pages_min) {
+        free_pages_min = free_pages;
+    }
     return &pages[i];
 }
 
@@ -312,6 +315,11 @@ size_t pf_mem_total(void)
 size_t pf_mem_free(void)
 {
     return free_pages * PF_PAGE_SIZE;
+}
+
+size_t pf_mem_free_min(void)
+{
+    return free_pages_min * PF_PAGE_SIZE;
 }
 
 /* --- Physical addresses ---------------------------------------------------------------------- */
@@ -417,6 +425,7 @@ static void heap_init(void)
         block_free(i, order);
         i += 1u << order;
     }
+    free_pages_min = free_pages;
 }
 
 int pf_mem_init(const struct uk_init *init)
