@@ -12,7 +12,7 @@ GUESTS := $(patsubst roottask/tests/guests/%.c,$(GUEST_BUILD)/%.elf,\
 	$(filter-out roottask/tests/guests/guest.c,$(wildcard roottask/tests/guests/*.c)))
 
 # Guests are linked by bake itself, without the platform.
-$(GUEST_BUILD)/%.elf: $(GUEST_BUILD)/%.o $(GUEST_RT_OBJS) $(RUNTIME_LIB) $(LIBSEL4_LIB) | tools-bake
+$(GUEST_BUILD)/%.elf: $(GUEST_BUILD)/%.o $(GUEST_RT_OBJS) $(RUNTIME_LIB) $(LIBSEL4_LIB) $(BAKE)
 	@echo "  BAKE    $@"
 	$(Q)$(BAKE) link --no-platform --linker-script runtime/user.ld --build $(BUILD) -o $@ \
 		$(GUEST_RT_OBJS) $<
@@ -28,7 +28,7 @@ RT_SYSTEM_RESULTS := $(patsubst roottask/tests/systems/%.system,$(RT_TEST_BUILD)
 	$(RT_SYSTEMS))
 
 $(RT_TEST_BUILD)/systems/%.passed: roottask/tests/systems/%.system roottask/tests/system-test \
-		$(ROOTTASK_OBJ) $(GUESTS) $(KERNEL) roottask-test-always | tools-bake
+		$(ROOTTASK_OBJ) $(GUESTS) $(KERNEL) $(BAKE) roottask-test-always
 	@rm -f $@
 	$(Q)BAKE=$(BAKE) ROOTTASK_OBJ=$(ROOTTASK_OBJ) KERNEL=$(KERNEL) IMAGES=$(GUEST_BUILD) \
 		OUT=$(RT_TEST_BUILD)/systems QEMU_RUN=$(QEMU_RUN) roottask/tests/system-test $< && touch $@
