@@ -15,6 +15,7 @@
  * notifications.
  */
 #include "internal.h"
+#include <rt_vspace.h>
 
 #define HEAP_BASE    UK_FREE_VADDR
 #define LARGE_BITS   21
@@ -69,60 +70,20 @@ int pf_object_alloc(seL4_Word type, seL4_Word size_bits, seL4_CPtr *cap)
 
 /* --- Mapping --------------------------------------------------------------------------------- */
 
-/*
- * Creates the paging structure whose absence the kernel reported. After a failed map the
- * stub leaves the error words in the IPC buffer; word 2 is the number of address bits
- * left to translate at the missing level (39: PDPT, 30: page directory, 21: page table).
- */
-static int make_missing_table(uintptr_t vaddr)
+/* Paging structures come from the kernel-object pool; *ctx receives the errno if not. */
+static seL4_Error table_from_pool(void *ctx, seL4_Word type, seL4_CPtr *cap)
 {
-    seL4_Word bits_left = seL4_GetMR(2);
-    seL4_Word type;
-    switch (bits_left) {
-    case 39:
-        type = seL4_X86_PDPTObject;
-        break;
-    case 30:
-        type = seL4_X86_PageDirectoryObject;
-        break;
-    case 21:
-        type = seL4_X86_PageTableObject;
-        break;
-    default:
-        return EINVAL;
-    }
-    seL4_CPtr cap;
-    int err = pf_object_alloc(type, 0, &cap);
-    if (err) {
-        return err;
-    }
-    seL4_Error e;
-    if (type == seL4_X86_PDPTObject) {
-        e = seL4_X86_PDPT_Map(cap, UK_SLOT_VSPACE, vaddr, seL4_X86_Default_VMAttributes);
-    } else if (type == seL4_X86_PageDirectoryObject) {
-        e = seL4_X86_PageDirectory_Map(cap, UK_SLOT_VSPACE, vaddr, seL4_X86_Default_VMAttributes);
-    } else {
-        e = seL4_X86_PageTable_Map(cap, UK_SLOT_VSPACE, vaddr, seL4_X86_Default_VMAttributes);
-    }
-    return e == seL4_NoError ? 0 : EINVAL;
+    int *err = ctx;
+    *err = pf_object_alloc(type, 0, cap);
+    return *err ? seL4_NotEnoughMemory : seL4_NoError;
 }
 
 int pf_map_frame(seL4_CPtr frame, uintptr_t vaddr, seL4_X86_VMAttributes attr)
 {
-    for (int level = 0; level < 4; level++) {
-        seL4_Error e = seL4_X86_Page_Map(frame, UK_SLOT_VSPACE, vaddr, seL4_ReadWrite, attr);
-        if (e == seL4_NoError) {
-            return 0;
-        }
-        if (e != seL4_FailedLookup) {
-            return EINVAL;
-        }
-        int err = make_missing_table(vaddr);
-        if (err) {
-            return err;
-        }
-    }
-    return EINVAL;
+    int err = 0;
+    seL4_Error e = rt_map_frame_with(UK_SLOT_VSPACE, frame, vaddr, seL4_ReadWrite, attr,
+                                     table_from_pool, &err);
+    return e == seL4_NoError ? 0 : err ? err : EINVAL;
 }
 
 /*

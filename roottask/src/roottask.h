@@ -5,6 +5,7 @@
 #pragma once
 
 #include <runtime.h>
+#include <rt_vspace.h>
 #include <unikernel.h>
 #include "../shared/cpio.h"
 #include "../shared/elfcheck.h"
