@@ -90,8 +90,8 @@ int process_plan(struct process *p)
 
     struct vrange ranges[ELFCHECK_MAX_SEGMENTS + 5];
     seL4_Word tables = vspace_tables_needed(ranges, layout(p, ranges));
-    seL4_Word frames = elf_pages(&p->elf) + ROUND_UP(p->init_bytes, PAGE_SIZE) / PAGE_SIZE + 1 +
-                       STACK_PAGES + p->file_pages;
+    seL4_Word frames = elf_page_count(&p->elf) + ROUND_UP(p->init_bytes, PAGE_SIZE) / PAGE_SIZE +
+                       1 + STACK_PAGES + p->file_pages;
     /*
      * process_start makes the CNode first, then the PML4, the TCB and the notification
      * (together less than two pages, the rest of the second lost to alignment), then only

@@ -227,8 +227,6 @@ void process_teardown(struct process *p);
 
 /* --- elf_load.c ------------------------------------------------------------------------------ */
 
-/* Pages the image occupies (a page shared by two segments counts once). */
-seL4_Word elf_pages(const struct elf_image *elf);
 int elf_load(struct process *p);
 
 /* --- initdata.c ------------------------------------------------------------------------------ */

@@ -274,13 +274,7 @@ static int check_roottask_size(const char *path)
         bake_error("%s: the linked root task is not loadable: %s", path, err);
         return -1;
     }
-    uint64_t pages = 0, last_page = ~0ull;
-    for (unsigned i = 0; i < elf.nsegments; i++) {
-        uint64_t first = elf.segments[i].vaddr >> 12;
-        uint64_t end = (elf.segments[i].vaddr + elf.segments[i].memsz + 4095) >> 12;
-        pages += end - first - (first == last_page);
-        last_page = end - 1;
-    }
+    uint64_t pages = elf_page_count(&elf);
     if (pages > ROOTTASK_MAX_PAGES) {
         bake_error("%s: the root task image needs %llu pages of 4 KiB; upstream seL4 maps at most "
                    "about %d (one root CNode slot each), so the unikernels must be smaller",
