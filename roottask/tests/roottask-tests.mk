@@ -47,11 +47,11 @@ RT_HOST_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all
 $(RT_HOST_BIN)/test_sysdesc: roottask/shared/sysdesc.c roottask/shared/sysdesc_keys.c
 $(RT_HOST_BIN)/test_elfcheck: roottask/shared/elfcheck.c
 $(RT_HOST_BIN)/test_cpio: roottask/shared/cpio.c tools/bake/util.c tools/bake/cpio_write.c
-$(RT_HOST_BIN)/test_%: roottask/tests/host/test_%.c roottask/tests/host/host_test.h \
+$(RT_HOST_BIN)/test_%: roottask/tests/host/test_%.c tests/common/host_check.h \
 		$(wildcard roottask/shared/*.h)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) $(filter-out -MMD -MP,$(HOST_CFLAGS)) $(RT_HOST_SANITIZE) $(HOST_INCLUDES) \
+	$(Q)$(HOSTCC) $(filter-out -MMD -MP,$(HOST_CFLAGS)) $(RT_HOST_SANITIZE) $(HOST_INCLUDES) -Itests/common \
 		-o $@ $(filter %.c,$^)
 
 # The example in README.md's "System description reference" must parse too.

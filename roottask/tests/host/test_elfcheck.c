@@ -4,7 +4,7 @@
  * Files named on the command line (the real test guests) must pass.
  */
 #include "../../shared/elfcheck.h"
-#include "host_test.h"
+#include "host_check.h"
 
 #include <elf.h>
 #include <stdlib.h>
