@@ -46,7 +46,8 @@ RT_HOST_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all
 
 $(RT_HOST_BIN)/test_sysdesc: roottask/shared/sysdesc.c roottask/shared/sysdesc_keys.c
 $(RT_HOST_BIN)/test_elfcheck: roottask/shared/elfcheck.c
-$(RT_HOST_BIN)/test_cpio: roottask/shared/cpio.c tools/bake/util.c tools/bake/cpio_write.c
+$(RT_HOST_BIN)/test_cpio: roottask/shared/cpio.c roottask/shared/elfcheck.c tools/bake/util.c \
+	tools/bake/cpio_write.c
 $(RT_HOST_BIN)/test_%: roottask/tests/host/test_%.c tests/common/host_check.h \
 		$(wildcard roottask/shared/*.h)
 	@mkdir -p $(@D)

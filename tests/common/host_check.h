@@ -52,12 +52,12 @@ static inline int host_check_at(int ok, const char *file, int line, const char *
 
 #define CHECK(cond) host_check_at((cond) != 0, __FILE__, __LINE__, #cond)
 
-#define CHECK_EQ(a, b)                                                                    \
-    do {                                                                                  \
+#define CHECK_EQ(a, b)                                                                   \
+    do {                                                                                 \
         unsigned long long va_ = (unsigned long long)(a), vb_ = (unsigned long long)(b); \
-        if (!host_check_at(va_ == vb_, __FILE__, __LINE__, #a " == " #b)) {               \
-            printf("         (%#llx != %#llx)\n", va_, vb_);                              \
-        }                                                                                 \
+        if (!host_check_at(va_ == vb_, __FILE__, __LINE__, #a " == " #b)) {              \
+            printf("         (%#llx != %#llx)\n", va_, vb_);                             \
+        }                                                                                \
     } while (0)
 
 static inline int host_test_done(const char *suite)
