@@ -13,25 +13,12 @@
 
 struct process processes[SYSDESC_MAX_UNIKERNELS];
 unsigned nprocesses;
-const struct sysdesc *system_desc;
 
 #define STACK_PAGES           (UK_INITIAL_STACK_SIZE / PAGE_SIZE)
 #define MEMORY_MAX_CHUNK_BITS 40
 
 /* The init data is assembled here, one process at a time. */
 static char init_buffer[UK_INIT_MAX_PAGES * PAGE_SIZE] __attribute__((aligned(4096)));
-
-int desc_error(unsigned line, const char *fmt, ...)
-{
-    char msg[SYSDESC_ERROR_MAX];
-    int n = snprintf(msg, sizeof(msg), "%s:%u: ", system_desc->file, line);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
-    va_end(ap);
-    say("%s", msg);
-    return -1;
-}
 
 _Static_assert(SYSDESC_MAX_FILES <= UK_MAX_FILES, "every file fits uk_init.files");
 
