@@ -2,8 +2,8 @@
 #   host unit tests of the shared parser, ELF checker and CPIO reader, and of bake;
 #   QEMU tests that boot systems of test guests and check the console log and exit status.
 #
-#   make test-roottask                                    everything
-#   make test-roottask KERNEL=/work/oracle/kernel32.elf   on upstream seL4
+#   make test-roottask                                          everything
+#   make test-roottask KERNEL=/path/to/upstream/kernel32.elf    on upstream seL4
 
 RT_TEST_BUILD := $(BUILD)/roottask/tests
 GUEST_BUILD := $(RT_TEST_BUILD)/guests

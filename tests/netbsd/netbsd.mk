@@ -111,6 +111,6 @@ test-netbsd: $(NETBSD_TESTS)
 else
 test-netbsd $(NETBSD_TESTS):
 	@echo "$@: SKIPPED: RUMP_SYSROOT is not set (it names a NetBSD rump kernel sysroot, e.g." \
-		"RUMP_SYSROOT=/work/rump/sysroot; README.md, NetBSD)"
+		"RUMP_SYSROOT=/path/to/rump/sysroot; README.md, NetBSD)"
 endif
 TEST_TARGETS += test-netbsd

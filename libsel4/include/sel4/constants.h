@@ -1,7 +1,7 @@
 /*
  * Numbers of the seL4 x86_64 user ABI in the pinned configuration (upstream master after
  * 16.0.0, pc99, non-MCS, single core, IOMMU off, huge pages on, FSGSBase msr, FXSAVE,
- * debug and printing on). See ../shared/docs/sel4-abi.md for where each number comes from.
+ * debug and printing on). libsel4/ABI.md explains each group of numbers.
  *
  * This header is pure constants: the kernel includes it too, so both sides agree by
  * construction.
