@@ -8,24 +8,27 @@
 /* The description FILE:LINE messages name, once it is loaded. */
 static const char *desc_file = "(no system)";
 
-void say(const char *fmt, ...)
+static void say_line(const char *prefix, const char *fmt, va_list ap)
 {
     char line[512];
+    vsnprintf(line, sizeof(line), fmt, ap);
+    printf("roottask: %s%s\n", prefix, line);
+}
+
+void say(const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof(line), fmt, ap);
+    say_line("", fmt, ap);
     va_end(ap);
-    printf("roottask: %s\n", line);
 }
 
 void fatal(const char *fmt, ...)
 {
-    char line[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof(line), fmt, ap);
+    say_line("fatal: ", fmt, ap);
     va_end(ap);
-    printf("roottask: fatal: %s\n", line);
     runtime_exit_qemu(1);
 }
 

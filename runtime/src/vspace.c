@@ -3,36 +3,24 @@
  */
 #include <rt_vspace.h>
 
-/* The paging structure whose absence the kernel reports as `bits_left`, or -1. */
-static int missing_level(seL4_Word bits_left, seL4_Word *type)
-{
-    switch (bits_left) {
-    case SEL4_MAPPING_LOOKUP_NO_PT:
-        *type = seL4_X86_PageTableObject;
-        return 0;
-    case SEL4_MAPPING_LOOKUP_NO_PD:
-        *type = seL4_X86_PageDirectoryObject;
-        return 0;
-    case SEL4_MAPPING_LOOKUP_NO_PDPT:
-        *type = seL4_X86_PDPTObject;
-        return 0;
-    default:
-        return -1;
-    }
-}
+/* The paging structures, by the "bits left" the kernel reports when one is missing. */
+static const struct {
+    seL4_Word bits_left, type;
+    seL4_Error (*map)(seL4_CPtr table, seL4_CPtr vspace, seL4_Word vaddr, seL4_Word attr);
+} levels[] = {
+    {SEL4_MAPPING_LOOKUP_NO_PT, seL4_X86_PageTableObject, seL4_X86_PageTable_Map},
+    {SEL4_MAPPING_LOOKUP_NO_PD, seL4_X86_PageDirectoryObject, seL4_X86_PageDirectory_Map},
+    {SEL4_MAPPING_LOOKUP_NO_PDPT, seL4_X86_PDPTObject, seL4_X86_PDPT_Map},
+};
 
 seL4_Error rt_map_table(seL4_Word type, seL4_CPtr table, seL4_CPtr vspace, seL4_Word vaddr)
 {
-    switch (type) {
-    case seL4_X86_PageTableObject:
-        return seL4_X86_PageTable_Map(table, vspace, vaddr, seL4_X86_Default_VMAttributes);
-    case seL4_X86_PageDirectoryObject:
-        return seL4_X86_PageDirectory_Map(table, vspace, vaddr, seL4_X86_Default_VMAttributes);
-    case seL4_X86_PDPTObject:
-        return seL4_X86_PDPT_Map(table, vspace, vaddr, seL4_X86_Default_VMAttributes);
-    default:
-        return seL4_InvalidArgument;
+    for (unsigned i = 0; i < ARRAY_SIZE(levels); i++) {
+        if (levels[i].type == type) {
+            return levels[i].map(table, vspace, vaddr, seL4_X86_Default_VMAttributes);
+        }
     }
+    return seL4_InvalidArgument;
 }
 
 seL4_Error rt_map_frame_with(seL4_CPtr vspace, seL4_CPtr frame, seL4_Word vaddr,
@@ -45,9 +33,14 @@ seL4_Error rt_map_frame_with(seL4_CPtr vspace, seL4_CPtr frame, seL4_Word vaddr,
         if (err != seL4_FailedLookup) {
             return err;
         }
-        seL4_Word type;
-        if (missing_level(seL4_GetMR(SEL4_MAPPING_LOOKUP_LEVEL), &type) != 0) {
-            return err;
+        seL4_Word bits_left = seL4_GetMR(SEL4_MAPPING_LOOKUP_LEVEL), type = 0;
+        for (unsigned i = 0; i < ARRAY_SIZE(levels); i++) {
+            if (levels[i].bits_left == bits_left) {
+                type = levels[i].type;
+            }
+        }
+        if (!type) {
+            return err; /* not a missing paging structure */
         }
         seL4_CPtr table;
         err = alloc(ctx, type, &table);
