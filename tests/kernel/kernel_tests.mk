@@ -1,9 +1,9 @@
 # The kernel test suite: a root task that checks the seL4 ABI (tests/kernel/README in
 # tests/README.md). It must pass unchanged on upstream seL4 in the pinned configuration:
 #
-#   make test-kernel                                   on our kernel
-#   make test-kernel KERNEL=/work/oracle/kernel32.elf  on upstream
-#   make test-kernel TESTS='cnode_*,ipc_call*'         only the tests matching these globs
+#   make test-kernel                                        on our kernel
+#   make test-kernel KERNEL=/path/to/upstream/kernel32.elf  on upstream
+#   make test-kernel TESTS='cnode_*,ipc_call*'              only the tests matching these globs
 #
 # The run passes only if QEMU reports success and the log's last line is
 # "N passed, 0 failed" (optionally followed by ", N skipped").
