@@ -33,6 +33,7 @@ FRAGMENTS := \
 	roottask/roottask.mk \
 	platform/platform.mk \
 	platform/rumpglue/rumpglue.mk \
+	platform/posix/posix.mk \
 	tools/tools.mk \
 	apps/hello/hello.mk \
 	apps/echo/echo.mk \

@@ -168,9 +168,8 @@ void *pf_thread_data(const struct pf_thread *t);
  * pthread_create): `tp` is the thread pointer pf_tls_init returned for the area. Otherwise
  * as pf_thread_create; neither the stack nor the area is freed when the thread ends.
  */
-struct pf_thread *pf_thread_create_on(const char *name, void *(*fn)(void *), void *arg,
-                                      void *stack, size_t stack_size, uintptr_t tp, int flags,
-                                      int *error);
+struct pf_thread *pf_thread_create_on(const char *name, void *(*fn)(void *), void *arg, void *stack,
+                                      size_t stack_size, uintptr_t tp, int flags, int *error);
 
 /*
  * TLS areas (x86_64 ELF variant II: the static TLS block of the whole image below the

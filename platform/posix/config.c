@@ -126,8 +126,7 @@ static void no_duplicate_address_detection(void)
 {
     static bool done;
     int zero = 0;
-    if (!done && sysctlbyname("net.inet.ip.dad_count", 0, 0, &zero, sizeof(zero)) != 0 &&
-        verbose) {
+    if (!done && sysctlbyname("net.inet.ip.dad_count", 0, 0, &zero, sizeof(zero)) != 0 && verbose) {
         posix_say("cannot switch off duplicate address detection (error %d)", errno);
     }
     done = true;

@@ -86,11 +86,11 @@ static size_t pack_user(char *buf, const struct user *u)
 {
     char *p = buf;
 #define STR(s) (p = stpcpy(p, (s)) + 1)
-#define NUM(v)                      \
-    do {                            \
-        __typeof__(v) value_ = (v); \
+#define NUM(v)                              \
+    do {                                    \
+        __typeof__(v) value_ = (v);         \
         memcpy(p, &value_, sizeof(value_)); \
-        p += sizeof(value_);        \
+        p += sizeof(value_);                \
     } while (0)
     STR(u->name);
     STR("*"); /* no passwords: nothing here logs in */

@@ -158,7 +158,7 @@ int rumprun_makelwp(void (*start)(void *), void *arg, void *private, void *stack
     rump_pub_lwproc_switch(mine);
 
     struct pf_thread *t = pf_thread_create_on(l->name, lwp_trampoline, l, stack_base, stack_size,
-                                              (uintptr_t)private, 0, &error);
+                                              (uintptr_t) private, 0, &error);
     if (!t) {
         rump_pub_lwproc_switch(l->rump_lwp);
         rump_pub_lwproc_releaselwp();

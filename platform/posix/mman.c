@@ -207,8 +207,13 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t pos)
     memset(p, 0, size);
     a->base = p;
     a->live_pages = size / PAGE;
-    *m = (struct mapping){.start = (uintptr_t)p, .end = (uintptr_t)p + size, .alloc = a,
-                          .prot = prot, .flags = flags, .fd = -1, .offset = pos};
+    *m = (struct mapping){.start = (uintptr_t)p,
+                          .end = (uintptr_t)p + size,
+                          .alloc = a,
+                          .prot = prot,
+                          .flags = flags,
+                          .fd = -1,
+                          .offset = pos};
     if (!(flags & MAP_ANON)) {
         int error = read_file(fd, p, len, pos);
         if (!error && (flags & MAP_SHARED) && (prot & PROT_WRITE) && (m->fd = dup(fd)) < 0) {

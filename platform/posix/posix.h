@@ -77,7 +77,8 @@ extern pid_t posix_pid;
 /* Prints "posix: MESSAGE" on the console (before and after the C library is up). */
 void posix_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* posix_say, then ends the unikernel with status 1 (configuration errors at start-up). */
-__attribute__((noreturn)) void posix_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+__attribute__((noreturn)) void posix_fail(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
 
 /* --- config.c, etc.c ------------------------------------------------------------------------ */
 

@@ -41,5 +41,15 @@ $(POSIX_PLATFORM): $(POSIX_PLATFORM_OBJS) $(RUNTIME_LIB) $(LIBSEL4_LIB)
 		--keep-global-symbol='rumpuser_*' --keep-global-symbol='rumpcomp_*' $@.all $@
 	$(Q)rm -f $@.all
 
-ALL_TARGETS += $(POSIX_LIB) $(POSIX_PLATFORM)
+# Rumprun's librumpdev_pci.a carries Rumprun's own PCI hypercalls (rumppci.o, rumpdma.o,
+# for its bmk platform); the platform has its own rumpcomp_pci_*, so bake links this copy
+# without them (it looks here before the sysroot).
+POSIX_PCI_LIB := $(BUILD)/platform/posix/librumpdev_pci.a
+$(POSIX_PCI_LIB): $(RUMPRUN_TARGET)/lib/rumprun-hw/librumpdev_pci.a
+	@echo "  AR      $@ (without Rumprun's PCI hypercalls)"
+	$(Q)cp $< $@ && $(AR) d $@ rumppci.o rumpdma.o
+	$(Q)! nm --defined-only $@ | grep -q ' T rumpcomp_pci_' || \
+		{ echo "$@: still defines rumpcomp_pci_* hypercalls"; rm -f $@; exit 1; }
+
+ALL_TARGETS += $(POSIX_LIB) $(POSIX_PLATFORM) $(POSIX_PCI_LIB)
 endif

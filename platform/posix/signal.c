@@ -267,7 +267,6 @@ int _sys___sigprocmask14(int how, const sigset_t *set, sigset_t *oset)
     posix_signal_deliver();
     return 0;
 }
-__strong_alias(__sigprocmask14, _sys___sigprocmask14);
 
 int __sigpending14(sigset_t *set)
 {

@@ -14,10 +14,10 @@ static int not_supported(void)
     return -1;
 }
 
-#define NOT_SUPPORTED(name) \
-    int name(void);         \
-    int name(void)          \
-    {                       \
+#define NOT_SUPPORTED(name)     \
+    int name(void);             \
+    int name(void)              \
+    {                           \
         return not_supported(); \
     }
 
@@ -80,4 +80,3 @@ NOT_SUPPORTED(lfs_markv)
 NOT_SUPPORTED(lfs_segclean)
 NOT_SUPPORTED(__lfs_segwait50)
 NOT_SUPPORTED(__sigaction_sigtramp)
-

@@ -35,7 +35,7 @@ struct pf_thread {
     void *(*fn)(void *);
     void *arg, *result;
     struct pf_waitq joiners;
-    void *stack;     /* 0 for the initial context */
+    void *stack; /* 0 for the initial context */
     size_t stack_size;
     bool own_stack;  /* stack (and the TLS area after this struct) are the platform's */
     void *user_data; /* pf_thread_set_data */
@@ -372,9 +372,8 @@ struct pf_thread *pf_thread_create(const char *name, void *(*fn)(void *), void *
     return t;
 }
 
-struct pf_thread *pf_thread_create_on(const char *name, void *(*fn)(void *), void *arg,
-                                      void *stack, size_t stack_size, uintptr_t tp, int flags,
-                                      int *error)
+struct pf_thread *pf_thread_create_on(const char *name, void *(*fn)(void *), void *arg, void *stack,
+                                      size_t stack_size, uintptr_t tp, int flags, int *error)
 {
     struct pf_thread *t = stack_size >= STACK_MIN ? pf_malloc(sizeof(*t), 0) : 0;
     if (!t) {
