@@ -82,6 +82,11 @@ struct rump_libdir {
 int rump_libraries(struct command *libs, const struct command *lists,
                    const struct rump_libdir *where);
 
+/* --- tree.c: directories baked in as file-system images ------------------------------------- */
+
+/* DIR packed as an ext2 image (built in the scratch file, then removed); 0 after saying why. */
+void *tree_pack(const char *dir, const char *scratch, size_t *size);
+
 /* --- recipe.c: programs built with Rumprun's toolchain ---------------------------------------- */
 
 /* 1 if `path` was built by Rumprun's toolchain for x86_64, 0 if not, -1 (printed) if for
