@@ -37,6 +37,7 @@ FRAGMENTS := \
 	tools/tools.mk \
 	apps/hello/hello.mk \
 	apps/echo/echo.mk \
+	apps/hello-posix/hello-posix.mk \
 	bench/bench.mk \
 	bench/threadswitch/threadswitch.mk \
 	tests/boot/boot.mk \
@@ -46,6 +47,7 @@ FRAGMENTS := \
 	tests/fuzz/findings.mk \
 	tests/rumpuser/rumpuser.mk \
 	tests/netbsd/netbsd.mk \
+	tests/posix/posix-tests.mk \
 	roottask/tests/roottask-tests.mk \
 	tools/tests/bake-tests.mk
 include $(FRAGMENTS)

@@ -53,3 +53,24 @@ $(POSIX_PCI_LIB): $(RUMPRUN_TARGET)/lib/rumprun-hw/librumpdev_pci.a
 
 ALL_TARGETS += $(POSIX_LIB) $(POSIX_PLATFORM) $(POSIX_PCI_LIB)
 endif
+
+# POSIX programs of this tree (apps, tests) are built the way any Rumprun user builds one:
+# compiled and linked by Rumprun's compiler driver into a program (a relocatable object
+# that carries Rumprun's build recipe), which bake links into a unikernel.
+RUMPRUN_CC := $(RUMPRUN_SYSROOT)/bin/x86_64-rumprun-netbsd-gcc
+# The driver's link step adds an object without a .note.GNU-stack section (its recipe), so
+# ld would mark the program as needing an executable stack, which no unikernel has.
+POSIX_PROGRAM_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wl,-z,noexecstack
+
+# $(call posix_program,OUT,SOURCES[,CFLAGS[,BAKE LINK OPTIONS]]): OUT, the program built
+# from SOURCES with Rumprun's toolchain, and OUT.uk.elf, the unikernel bake makes of it.
+define posix_program
+$(1): $(2)
+	@mkdir -p $$(@D)
+	@echo "  RRCC    $$@"
+	$$(Q)$$(RUMPRUN_CC) $$(POSIX_PROGRAM_CFLAGS) $(3) -o $$@ $(2)
+$(1).uk.elf: $(1) $$(POSIX_LIB) $$(POSIX_PLATFORM) $$(POSIX_PCI_LIB) $$(PLATFORM_LDS) $$(BAKE)
+	@echo "  BAKE    $$@"
+	$$(Q)RUMPRUN_SYSROOT=$$(RUMPRUN_SYSROOT) $$(BAKE) link --ld $$(LD) --build $$(BUILD) \
+		--deps $$@.d -o $$@ $(4) $(1)
+endef

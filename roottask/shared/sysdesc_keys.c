@@ -251,8 +251,7 @@ static int key_restart(struct sysdesc_parser *p, const char *key, const char *va
     return 0;
 }
 
-struct sysdesc_file *sysdesc_new_file(struct sysdesc_parser *p, const char *path,
-                                      const char *name)
+struct sysdesc_file *sysdesc_new_file(struct sysdesc_parser *p, const char *path, const char *name)
 {
     struct sysdesc_unikernel *uk = p->uk;
     size_t n = strlen(name);
@@ -267,8 +266,7 @@ struct sysdesc_file *sysdesc_new_file(struct sysdesc_parser *p, const char *path
     }
     for (unsigned i = 0; i < uk->nfiles; i++) {
         if (!strcmp(uk->files[i].name, name)) {
-            sysdesc_fail(p, "duplicate file name '%s' (first on line %u)", name,
-                         uk->files[i].line);
+            sysdesc_fail(p, "duplicate file name '%s' (first on line %u)", name, uk->files[i].line);
             return 0;
         }
     }

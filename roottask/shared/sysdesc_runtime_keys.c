@@ -62,9 +62,8 @@ static int is_mount_path(const char *s)
         return 0;
     }
     for (const char *c = s; *c; c++) {
-        if (*c == '/' &&
-            (c[1] == '/' || c[1] == 0 || (c[1] == '.' && (c[2] == '/' || c[2] == 0)) ||
-             (c[1] == '.' && c[2] == '.' && (c[3] == '/' || c[3] == 0)))) {
+        if (*c == '/' && (c[1] == '/' || c[1] == 0 || (c[1] == '.' && (c[2] == '/' || c[2] == 0)) ||
+                          (c[1] == '.' && c[2] == '.' && (c[3] == '/' || c[3] == 0)))) {
             return 0;
         }
     }
@@ -106,8 +105,9 @@ static int add_item(struct sysdesc_parser *p, const char *key, char w[][128], in
         len += wl;
     }
     if (uk->nconf == SYSDESC_MAX_CONF) {
-        return sysdesc_fail(p, "too many net, nameserver, mount, tree and cwd items for '%s' (at "
-                               "most %d)",
+        return sysdesc_fail(p,
+                            "too many net, nameserver, mount, tree and cwd items for '%s' (at "
+                            "most %d)",
                             uk->name, SYSDESC_MAX_CONF);
     }
     uk->conf_line[uk->nconf] = p->line;
@@ -141,8 +141,9 @@ static unsigned earlier(const struct sysdesc_unikernel *uk, const char *key, uns
 static int check_mount_point(struct sysdesc_parser *p, const char *path)
 {
     if (!is_mount_path(path)) {
-        return sysdesc_fail(p, "bad mount point '%s' (an absolute path, not /, without ., .. or "
-                               "empty components)",
+        return sysdesc_fail(p,
+                            "bad mount point '%s' (an absolute path, not /, without ., .. or "
+                            "empty components)",
                             path);
     }
     if (!strcmp(path, "/tmp") || !strcmp(path, "/etc") || !strcmp(path, "/dev")) {
@@ -181,8 +182,9 @@ static int key_net(struct sysdesc_parser *p, const char *key, const char *value)
     uint64_t bits;
     if (!prefix || !is_ipv4(w[1]) || sysdesc_parse_number(prefix, 10, &bits) < 0 ||
         bits > MAX_PREFIX) {
-        return sysdesc_fail(p, "bad address for %s (dhcp, or an IPv4 ADDR/PREFIX such as "
-                               "10.0.2.15/24)",
+        return sysdesc_fail(p,
+                            "bad address for %s (dhcp, or an IPv4 ADDR/PREFIX such as "
+                            "10.0.2.15/24)",
                             w[0]);
     }
     prefix[-1] = '/';
@@ -221,8 +223,9 @@ static int key_mount(struct sysdesc_parser *p, const char *key, const char *valu
     const char *part = d + unit_digits;
     if (strncmp(w[0], "ld", 2) || !unit_digits || unit_digits > 2 ||
         (*part && (part[0] < 'a' || part[0] > 'p' || part[1]))) {
-        return sysdesc_fail(p, "bad disk '%s' (a virtio disk, ld0 for the whole disk or ld0a.."
-                               "ld0p for a partition)",
+        return sysdesc_fail(p,
+                            "bad disk '%s' (a virtio disk, ld0 for the whole disk or ld0a.."
+                            "ld0p for a partition)",
                             w[0]);
     }
     if (check_mount_point(p, w[1]) < 0) {
@@ -283,8 +286,8 @@ static const struct {
     const char *name;
     sysdesc_key_parser *parse;
 } keys[] = {
-    {"net", key_net},   {"nameserver", key_nameserver}, {"mount", key_mount},
-    {"tree", key_tree}, {"cwd", key_cwd},
+    {"net", key_net}, {"nameserver", key_nameserver}, {"mount", key_mount}, {"tree", key_tree},
+    {"cwd", key_cwd},
 };
 
 sysdesc_key_parser *sysdesc_find_runtime_key(const char *name)

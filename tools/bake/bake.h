@@ -84,8 +84,8 @@ int rump_libraries(struct command *libs, const struct command *lists,
 
 /* --- tree.c: directories baked in as file-system images ------------------------------------- */
 
-/* DIR packed as an ext2 image (built in the scratch file, then removed); 0 after saying why. */
-void *tree_pack(const char *dir, const char *scratch, size_t *size);
+/* DIR packed as an ext2 image (built in a temporary file); 0 after saying why. */
+void *tree_pack(const char *dir, size_t *size);
 
 /* --- recipe.c: programs built with Rumprun's toolchain ---------------------------------------- */
 

@@ -197,12 +197,10 @@ static void *read_tree(const struct bake_args *o, const char *desc_path,
         report(f->line, "tree '%s': no such directory", f->path);
         return 0;
     }
-    char *scratch = path_join(o->out ? o->out : ".", ".tree.ext2");
-    void *data = tree_pack(dir, scratch, size);
+    void *data = tree_pack(dir, size);
     if (!data) {
         report(f->line, "tree '%s': cannot pack it (above)", f->path);
     }
-    free(scratch);
     free(dir);
     return data;
 }

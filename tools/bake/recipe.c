@@ -16,8 +16,8 @@
 #define RECIPE_TUPLE   "x86_64-rumprun-netbsd"
 
 /* The contents of section `name` of an ELF64 file, or 0. */
-static const unsigned char *find_section(const unsigned char *data, size_t size,
-                                         const char *name, size_t *len)
+static const unsigned char *find_section(const unsigned char *data, size_t size, const char *name,
+                                         size_t *len)
 {
     const Elf64_Ehdr *eh = (const Elf64_Ehdr *)data;
     if (size < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
@@ -46,8 +46,8 @@ static const unsigned char *find_section(const unsigned char *data, size_t size,
 }
 
 /* The value of "key: value" in a note's descriptor, copied into buf; 0 if absent. */
-static const char *recipe_value(const unsigned char *note, size_t len, const char *key,
-                                char *buf, size_t size)
+static const char *recipe_value(const unsigned char *note, size_t len, const char *key, char *buf,
+                                size_t size)
 {
     if (len < 12) {
         return 0;

@@ -66,7 +66,7 @@ static int measure(const char *dir, struct tree_size *t, int depth)
     return r;
 }
 
-void *tree_pack(const char *dir, const char *scratch, size_t *size)
+void *tree_pack(const char *dir, size_t *size)
 {
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
@@ -82,9 +82,19 @@ void *tree_pack(const char *dir, const char *scratch, size_t *size)
     char nblocks[32], ninodes[32];
     snprintf(nblocks, sizeof(nblocks), "%llu", (unsigned long long)blocks);
     snprintf(ninodes, sizeof(ninodes), "%llu", (unsigned long long)(t.inodes + 16));
-    remove(scratch);
-    char *argv[] = {"mke2fs", "-q", "-F", "-t", "ext2", "-b", "1024", "-m", "0", "-N", ninodes,
-                    "-E", "root_owner=0:0", "-d", (char *)dir, (char *)scratch, nblocks, 0};
+    const char *tmp = getenv("TMPDIR");
+    char *scratch = path_join(tmp && *tmp ? tmp : "/tmp", "bake-tree-XXXXXX");
+    int fd = mkstemp(scratch);
+    if (fd < 0) {
+        bake_error("tree %s: cannot make a temporary file %s: %s", dir, scratch, strerror(errno));
+        free(scratch);
+        return 0;
+    }
+    close(fd);
+    char *argv[] = {
+        "mke2fs", "-q", "-F",    "-t", "ext2",           "-b", "1024",      "-m",
+        "0",      "-N", ninodes, "-E", "root_owner=0:0", "-d", (char *)dir, (char *)scratch,
+        nblocks,  0};
     void *data = 0;
     if (run_program(argv) != 0) {
         bake_error("tree %s: mke2fs could not pack it (it comes with Debian's e2fsprogs)", dir);
@@ -93,5 +103,6 @@ void *tree_pack(const char *dir, const char *scratch, size_t *size)
         data = 0;
     }
     remove(scratch);
+    free(scratch);
     return data;
 }
