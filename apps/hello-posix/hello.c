@@ -36,8 +36,7 @@ int main(int argc, char **argv)
 {
     struct utsname u;
     int failures = check(uname(&u) == 0, "uname");
-    printf("Hello, world, from %s %s on %s (%s)\n", u.sysname, u.release, u.machine,
-           u.nodename);
+    printf("Hello, world, from %s %s on %s (%s)\n", u.sysname, u.release, u.machine, u.nodename);
     for (int i = 1; i < argc; i++) {
         printf("argv[%d] = %s\n", i, argv[i]);
     }
@@ -72,8 +71,8 @@ int main(int argc, char **argv)
                       "writing /tmp/hello.txt");
     char line[64] = "";
     f = fopen("/tmp/hello.txt", "r");
-    failures += check(f && fgets(line, sizeof(line), f) && fclose(f) == 0,
-                      "reading /tmp/hello.txt");
+    failures +=
+        check(f && fgets(line, sizeof(line), f) && fclose(f) == 0, "reading /tmp/hello.txt");
     printf("/tmp/hello.txt: %s", line);
 
     printf("hello: %s\n", failures ? "something failed" : "all good");
