@@ -66,8 +66,39 @@ static int measure(const char *dir, struct tree_size *t, int depth)
     return r;
 }
 
+/* mke2fs from PATH, or from /sbin or /usr/sbin, which an ordinary user's PATH may lack. */
+static const char *mke2fs_path(void)
+{
+    static const char *const places[] = {"/sbin/mke2fs", "/usr/sbin/mke2fs"};
+    const char *path = getenv("PATH");
+    static char found[4096];
+    for (const char *p = path; p && *p;) {
+        const char *colon = strchr(p, ':');
+        size_t n = colon ? (size_t)(colon - p) : strlen(p);
+        if (n && n + sizeof("/mke2fs") < sizeof(found)) {
+            memcpy(found, p, n);
+            memcpy(found + n, "/mke2fs", sizeof("/mke2fs"));
+            if (access(found, X_OK) == 0) {
+                return found;
+            }
+        }
+        p = colon ? colon + 1 : 0;
+    }
+    for (size_t i = 0; i < sizeof(places) / sizeof(places[0]); i++) {
+        if (access(places[i], X_OK) == 0) {
+            return places[i];
+        }
+    }
+    return 0;
+}
+
 void *tree_pack(const char *dir, size_t *size)
 {
+    const char *mke2fs = mke2fs_path();
+    if (!mke2fs) {
+        bake_error("tree %s: mke2fs not found (Debian package e2fsprogs)", dir);
+        return 0;
+    }
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
         bake_error("tree %s: not a directory", dir);
@@ -91,10 +122,24 @@ void *tree_pack(const char *dir, size_t *size)
         return 0;
     }
     close(fd);
-    char *argv[] = {
-        "mke2fs", "-q", "-F",    "-t", "ext2",           "-b", "1024",      "-m",
-        "0",      "-N", ninodes, "-E", "root_owner=0:0", "-d", (char *)dir, (char *)scratch,
-        nblocks,  0};
+    char *argv[] = {(char *)mke2fs,
+                    "-q",
+                    "-F",
+                    "-t",
+                    "ext2",
+                    "-b",
+                    "1024",
+                    "-m",
+                    "0",
+                    "-N",
+                    ninodes,
+                    "-E",
+                    "root_owner=0:0",
+                    "-d",
+                    (char *)dir,
+                    (char *)scratch,
+                    nblocks,
+                    0};
     void *data = 0;
     if (run_program(argv) != 0) {
         bake_error("tree %s: mke2fs could not pack it (it comes with Debian's e2fsprogs)", dir);
