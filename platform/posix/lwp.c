@@ -300,6 +300,18 @@ ssize_t _lwp_unpark_all(const lwpid_t *ids, size_t n, const void *hint)
     return 0;
 }
 
+/*
+ * A park cut short by a signal: as NetBSD's kernel does on the way out of the system call,
+ * the handlers run before it returns EINTR (libpthread then parks again). Without this the
+ * signal stays pending, the next park returns at once, and the thread spins.
+ */
+static int interrupted(void)
+{
+    posix_signal_deliver();
+    errno = EINTR;
+    return -1;
+}
+
 int ___lwp_park60(clockid_t clock, int flags, const struct timespec *ts, lwpid_t unpark,
                   const void *hint, const void *unparkhint)
 {
@@ -314,8 +326,7 @@ int ___lwp_park60(clockid_t clock, int flags, const struct timespec *ts, lwpid_t
         return -1;
     }
     if (posix_signal_deliverable()) {
-        errno = EINTR;
-        return -1;
+        return interrupted();
     }
     uint64_t deadline = ts ? park_deadline(clock, flags, ts) : 0;
     if (ts && deadline <= pf_clock_monotonic()) {
@@ -326,11 +337,11 @@ int ___lwp_park60(clockid_t clock, int flags, const struct timespec *ts, lwpid_t
     l->interrupted = false;
     int r = pf_block(&l->park_queue, deadline);
     l->parked = false;
-    if (r == ETIMEDOUT || l->interrupted) {
-        errno = r == ETIMEDOUT ? ETIMEDOUT : EINTR;
+    if (r == ETIMEDOUT) {
+        errno = ETIMEDOUT;
         return -1;
     }
-    return 0;
+    return l->interrupted ? interrupted() : 0;
 }
 
 void posix_lwp_interrupt(struct posix_lwp *l)
