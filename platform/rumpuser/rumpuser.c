@@ -91,13 +91,17 @@ void rumpuser_exit(int value)
 
 /*
  * A rump kernel built as the program's kernel (NetBSD's libc calls straight into it) calls
- * this at the end of every system call, outside the kernel: the program runtime's errno,
- * and the point where it can deliver signals.
+ * this at the end of every system call, outside the kernel, with 0 after a success: the
+ * program runtime's errno, and the point where it can deliver signals. The runtime's errno
+ * takes errors only: a successful call leaves errno as it was, as NetBSD's own system call
+ * stubs do and POSIX requires (no function sets errno to 0).
  */
 void rumpuser_seterrno(int error)
 {
     if (pf_hooks.errno_location) {
-        *pf_hooks.errno_location() = error;
+        if (error) {
+            *pf_hooks.errno_location() = error;
+        }
     } else {
         errno = error;
     }
