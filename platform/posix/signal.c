@@ -345,14 +345,15 @@ int __sigaltstack14(const stack_t *ss, stack_t *oss)
     return 0;
 }
 
-/* The process is the only one there is: pid 0, -1 and its own pid all mean it. */
+/* The process is the only one there is: pid 0, -1, its own pid and its process group (the
+ * same number, negated: start.c makes it a group leader) all mean it. */
 int kill(pid_t pid, int sig)
 {
     if (sig < 0 || sig >= NSIG) {
         errno = EINVAL;
         return -1;
     }
-    if (pid != posix_pid && pid != 0 && pid != -1) {
+    if (pid != posix_pid && pid != 0 && pid != -1 && pid != -posix_pid) {
         errno = ESRCH;
         return -1;
     }

@@ -110,6 +110,11 @@ static void boot_kernel(void)
     }
     posix_lwp_self()->rump_lwp = rump_pub_lwproc_curlwp();
     posix_pid = getpid();
+    /* Its own session and process group, as init gives every session it starts (the rump
+     * kernel leaves a new process in process group 0, which no NetBSD program ever sees). */
+    if (setsid() < 0) {
+        posix_fail("cannot make the program a session leader (error %d)", errno);
+    }
 }
 
 /* Copies NULL-terminated strings to the heap into vec[0..n-1], vec[n] = NULL. */
