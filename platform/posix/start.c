@@ -18,6 +18,7 @@
 #include <sys/exec_elf.h>
 #include <sys/resource.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,6 +115,12 @@ static void boot_kernel(void)
      * kernel leaves a new process in process group 0, which no NetBSD program ever sees). */
     if (setsid() < 0) {
         posix_fail("cannot make the program a session leader (error %d)", errno);
+    }
+    /* The kernel's console is write-only: standard input is /dev/null instead, so that
+     * reading it gives end of file rather than EBADF. */
+    int null = open("/dev/null", O_RDONLY);
+    if (null < 0 || dup2(null, 0) != 0 || close(null) != 0) {
+        posix_fail("cannot open /dev/null as standard input (error %d)", errno);
     }
 }
 
