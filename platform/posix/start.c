@@ -104,6 +104,7 @@ static void boot_kernel(void)
     if (error) {
         posix_fail("the rump kernel did not boot (rump_init: error %d)", error);
     }
+    posix_timecounter_init();
     /* A process of its own, with the kernel's console on descriptors 0, 1 and 2. */
     error = rump_pub_lwproc_rfork(RUMP_RFFDG);
     if (error) {
