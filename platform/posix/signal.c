@@ -24,6 +24,7 @@
 #include <signal.h>
 #include <string.h>
 #include <time.h>
+#include <ucontext.h>
 
 static struct sigaction actions[NSIG];
 static sigset_t process_pending;
@@ -148,7 +149,12 @@ static void run_action(struct posix_lwp *l, int sig, bool thread_directed)
         info.si_signo = sig;
         info.si_code = thread_directed ? SI_LWP : SI_USER;
         info.si_pid = posix_pid;
-        action.sa_sigaction(sig, &info, 0);
+        /* The context: the mask the handler interrupted (registers are not captured). */
+        ucontext_t context;
+        memset(&context, 0, sizeof(context));
+        context.uc_flags = _UC_SIGMASK;
+        context.uc_sigmask = saved;
+        action.sa_sigaction(sig, &info, &context);
     } else {
         action.sa_handler(sig);
     }
