@@ -8,6 +8,7 @@
 #include "posix.h"
 
 #include <errno.h>
+#include <limits.h>
 
 #define GETENTROPY_MAX 256
 #define GRND_FLAGS     3 /* GRND_NONBLOCK | GRND_RANDOM: accepted, nothing to wait for */
