@@ -300,6 +300,6 @@ void create_root_task(const struct boot_info_in *in)
     }
     bi->empty.start = next_slot;
     bi->empty.end = ROOT_CNODE_SLOTS;
-    kprintf("root task: image %lx-%lx entry %lx, %lu untypeds, first free slot %lu\n", image_start,
-            image_end, entry, bi->untyped.end - bi->untyped.start, next_slot);
+    kinfo("root task: image %lx-%lx entry %lx, %lu untypeds, first free slot %lu\n", image_start,
+          image_end, entry, bi->untyped.end - bi->untyped.start, next_slot);
 }
