@@ -17,8 +17,12 @@ ALL_TARGETS :=
 TEST_TARGETS :=
 BENCH_TARGETS :=
 
-# The kernel user-level suites boot on. Ours by default; any pinned-config seL4 kernel works.
+# The kernel user-level suites boot on. Ours by default (its debug build); any pinned-config
+# seL4 kernel works.
 KERNEL ?= $(BUILD)/kernel/kernel32.elf
+# The kernel `make image`, `make run` and `make run-echo` put into bootable images: our
+# production build (no debug system calls, kernel/README.md), or KERNEL when it is given.
+IMAGE_KERNEL ?= $(if $(filter command% environment%,$(origin KERNEL)),$(KERNEL),$(BUILD)/kernel-prod/kernel32.elf)
 QEMU_RUN := tools/qemu-run
 
 include mk/rules.mk
@@ -33,11 +37,13 @@ include $(sort $(filter-out mk/% $(BASE_FRAGMENTS),$(wildcard */*.mk */*/*.mk)))
 all: $(ALL_TARGETS)
 
 # Anything that boots needs the kernel it boots.
-run image: $(KERNEL)
+run image: $(IMAGE_KERNEL)
 
-# The demo system, halted under GDB with kernel and root-task symbols (tools/qemu-debug).
+# The demo system, halted under GDB with kernel and root-task symbols (tools/qemu-debug):
+# on the debug kernel, whose symbols it loads.
 debug: $(RUN_DEPS) $(KERNEL) $(KERNEL_ELF)
-	$(Q)$(MAKE) --no-print-directory image SYSTEM=$(RUN_SYSTEM) IMAGES="$(RUN_IMAGES)"
+	$(Q)$(MAKE) --no-print-directory image SYSTEM=$(RUN_SYSTEM) IMAGES="$(RUN_IMAGES)" \
+		IMAGE_KERNEL=$(KERNEL)
 	tools/qemu-debug $(BUILD)/image/$(basename $(notdir $(RUN_SYSTEM)))/kernel32.elf \
 		$(BUILD)/image/$(basename $(notdir $(RUN_SYSTEM)))/roottask.elf $(KERNEL_ELF)
 

@@ -16,6 +16,7 @@ ALL_TARGETS += $(BAKE)
 tools-bake: $(BAKE)
 
 # make image SYSTEM=path/to/NAME.system -> build/image/NAME/{kernel32.elf,roottask.elf}
+# with $(IMAGE_KERNEL) (the production kernel unless KERNEL= is given; see the Makefile).
 # IMAGES=dir (or several) adds directories to search for the unikernel ELFs it names.
 SYSTEM ?=
 IMAGES ?=
@@ -25,7 +26,7 @@ IMAGE_DIR = $(BUILD)/image/$(IMAGE_NAME)
 .PHONY: image run-image
 image: $(BAKE) $(ROOTTASK_OBJ)
 	@test -n "$(SYSTEM)" || { echo "make image: set SYSTEM=path/to/description"; exit 2; }
-	$(Q)$(BAKE) image -o $(IMAGE_DIR) --roottask $(ROOTTASK_OBJ) --kernel $(KERNEL) \
+	$(Q)$(BAKE) image -o $(IMAGE_DIR) --roottask $(ROOTTASK_OBJ) --kernel $(IMAGE_KERNEL) \
 		$(addprefix --images ,$(IMAGES)) $(SYSTEM)
 	@echo "  IMAGE   $(IMAGE_DIR)/kernel32.elf $(IMAGE_DIR)/roottask.elf"
 

@@ -28,8 +28,7 @@ static void install_schedule(const seL4_Word (*entries)[2], int n)
 {
     defer_call(restore_boot_schedule, 0);
     for (int i = 0; i < n; i++) {
-        CHECK_OK(seL4_DomainSet_ScheduleConfigure(seL4_CapDomain, i, entries[i][0],
-                                                  entries[i][1]));
+        CHECK_OK(seL4_DomainSet_ScheduleConfigure(seL4_CapDomain, i, entries[i][0], entries[i][1]));
     }
     CHECK_OK(seL4_DomainSet_ScheduleConfigure(seL4_CapDomain, n, 0, 0));
     CHECK_OK(seL4_DomainSet_ScheduleSetStart(seL4_CapDomain, 0));
@@ -128,8 +127,7 @@ TEST(domain_schedule_set_start_checks)
 /* --- What the schedule does ------------------------------------------------------------ */
 
 /* A helper of priority `prio` in `domain` running fn; created here, started there. */
-static struct helper *helper_in_domain(seL4_Word domain, seL4_Word prio, helper_fn fn,
-                                       seL4_Word a0)
+static struct helper *helper_in_domain(seL4_Word domain, seL4_Word prio, helper_fn fn, seL4_Word a0)
 {
     struct helper *h = helper_new(prio, 0);
     CHECK_OK(seL4_DomainSet_Set(seL4_CapDomain, domain, h->tcb));
