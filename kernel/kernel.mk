@@ -18,6 +18,13 @@ KERNEL_LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack -T kernel/lin
 
 $(BUILD)/kernel/%.o: CFLAGS_FOR = $(KERNEL_CFLAGS) \
 	$(if $(filter 1,$(KERNEL_VERBOSE)),-DCONFIG_PRINT_USER_ERRORS)
+# Only errors.c reads it: rebuilt whenever KERNEL_VERBOSE changes.
+$(BUILD)/kernel/verbose.stamp: kernel-verbose-always
+	@mkdir -p $(@D)
+	@echo '$(KERNEL_VERBOSE)' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(BUILD)/kernel/src/errors.o: $(BUILD)/kernel/verbose.stamp
+.PHONY: kernel-verbose-always
 
 # The production objects: the same sources with CONFIG_PRODUCTION.
 $(BUILD)/kernel-prod/%.o: %.c
