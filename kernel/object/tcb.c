@@ -85,8 +85,7 @@ void thread_destroy(tcb_t *t)
     accounting_forget(t);
 }
 
-/* --- Registers -----------------------------------------------------------------------------------
- */
+/* --- Registers ------------------------------------------------------------------------ */
 
 static exception_t decode_read_registers(tcb_t *target, word_t length, bool call, word_t *buffer)
 {
@@ -183,8 +182,7 @@ static exception_t decode_copy_registers(tcb_t *dest, word_t length, word_t *buf
     return EXCEPTION_NONE;
 }
 
-/* --- CSpace, VSpace and IPC buffer
- * ------------------------------------------------------------------ */
+/* --- CSpace, VSpace and IPC buffer ---------------------------------------------------- */
 
 static exception_t check_valid_ipc_buffer(word_t vaddr, cap_t cap)
 {
@@ -347,8 +345,7 @@ static exception_t decode_set_ipc_buffer(tcb_t *t, cte_t *tcb_cap_slot, word_t l
     return EXCEPTION_NONE;
 }
 
-/* --- Priorities
- * ----------------------------------------------------------------------------------------- */
+/* --- Priorities ----------------------------------------------------------------------- */
 
 /* The authority TCB (extra cap 0) must allow the value: value <= its MCP. */
 static exception_t check_priority(word_t value, tcb_t **authority)
@@ -393,8 +390,7 @@ static exception_t decode_set_priorities(tcb_t *t, word_t label, word_t length, 
     return EXCEPTION_NONE;
 }
 
-/* --- Notifications, TLS, flags
- * ---------------------------------------------------------------------------- */
+/* --- Notifications, TLS, flags -------------------------------------------------------- */
 
 static exception_t decode_bind_notification(tcb_t *t)
 {

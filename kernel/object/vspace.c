@@ -75,8 +75,7 @@ static void flush_vspace(const uint64_t *pml4)
     }
 }
 
-/* --- Entries ------------------------------------------------------------------------------------
- */
+/* --- Entries -------------------------------------------------------------------------- */
 
 static uint64_t cache_bits(word_t attr, uint64_t pat_bit)
 {
@@ -228,8 +227,7 @@ void vspace_handle_page_fault(tcb_t *t, word_t error_code)
     handle_fault(t);
 }
 
-/* --- Invocations
- * ------------------------------------------------------------------------------------- */
+/* --- Invocations ---------------------------------------------------------------------- */
 
 /* The VSpace an invocation's extra cap 0 names, checked against the ASID table. */
 static exception_t decode_target_vspace(uint64_t **pml4, word_t *asid)

@@ -10,8 +10,7 @@
 #include <arch.h>
 #include <printk.h>
 
-/* --- Invocations -------------------------------------------------------------------------------
- */
+/* --- Invocations ---------------------------------------------------------------------- */
 
 exception_t decode_invocation(word_t label, word_t length, word_t cptr, cte_t *slot, cap_t cap,
                               bool block, bool call, word_t *buffer)
@@ -119,8 +118,7 @@ static void handle_invocation(bool is_call, bool is_blocking)
     }
 }
 
-/* --- Receive, reply, yield ----------------------------------------------------------------------
- */
+/* --- Receive, reply, yield ------------------------------------------------------------ */
 
 static void handle_recv(bool blocking)
 {
