@@ -73,14 +73,21 @@ static seL4_Word fn_df_read(seL4_Word addr, seL4_Word a1, seL4_Word a2, seL4_Wor
     return ktest_df_read_probe(addr);
 }
 
-TEST(entry_direction_flag_vm_fault)
+/* Runs fn(a0) in a helper whose faults come here; returns the helper, *m = its fault. */
+static struct helper *run_until_fault(helper_fn fn, seL4_Word a0, struct msg *m)
 {
     ktest_df_flags = 0;
     seL4_CPtr ep = alloc_obj(seL4_EndpointObject, 0);
     struct helper *h = helper_new(ROOT_PRIO, mint_badged(ep, 0xdf));
-    helper_start(h, fn_df_read, SCRATCH_VADDR + 0x30, 0, 0, 0);
+    helper_start(h, fn, a0, 0, 0, 0);
+    CHECK(poll_msg(ep, 1000, m));
+    return h;
+}
+
+TEST(entry_direction_flag_vm_fault)
+{
     struct msg m;
-    CHECK(poll_msg(ep, 1000, &m));
+    struct helper *h = run_until_fault(fn_df_read, SCRATCH_VADDR + 0x30, &m);
     CHECK_EQ(m.label, seL4_Fault_VMFault);
     CHECK_EQ(m.mr[seL4_VMFault_Addr], SCRATCH_VADDR + 0x30);
     map_new_frame(SCRATCH_VADDR);
@@ -102,12 +109,8 @@ static seL4_Word fn_df_ud2(seL4_Word a0, seL4_Word a1, seL4_Word a2, seL4_Word a
 
 TEST(entry_direction_flag_user_exception)
 {
-    ktest_df_flags = 0;
-    seL4_CPtr ep = alloc_obj(seL4_EndpointObject, 0);
-    struct helper *h = helper_new(ROOT_PRIO, mint_badged(ep, 0xdf));
-    helper_start(h, fn_df_ud2, 0, 0, 0, 0);
     struct msg m;
-    CHECK(poll_msg(ep, 1000, &m));
+    struct helper *h = run_until_fault(fn_df_ud2, 0, &m);
     CHECK_EQ(m.label, seL4_Fault_UserException);
     CHECK_EQ(m.mr[seL4_UserException_FaultIP], (seL4_Word)ktest_df_ud2_insn);
     /* The fault message reports the thread's flags as they were. */
