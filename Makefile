@@ -26,26 +26,46 @@ IMAGE_KERNEL ?= $(if $(filter command% environment%,$(origin KERNEL)),$(KERNEL),
 QEMU_RUN := tools/qemu-run
 
 include mk/rules.mk
-# Every layer's fragment: <dir>/*.mk and <dir>/<sub>/*.mk (mk/ holds the shared rules).
-# libsel4 and runtime come first: other fragments name their libraries in prerequisite
-# lists, which make expands as it reads them.
-BASE_FRAGMENTS := libsel4/libsel4.mk runtime/runtime.mk
-include $(BASE_FRAGMENTS)
-include $(sort $(filter-out mk/% $(BASE_FRAGMENTS),$(wildcard */*.mk */*/*.mk)))
+# Every fragment, lowest layer first (README.md, Layout): a fragment may use what the ones
+# before it define, because make expands the variables of a prerequisite list as it reads
+# it. Tests come last; they may use every layer. A new fragment is added here (make stops
+# and names a fragment that is missing from this list).
+FRAGMENTS := \
+	libsel4/libsel4.mk \
+	runtime/runtime.mk \
+	kernel/kernel.mk \
+	roottask/roottask.mk \
+	platform/platform.mk \
+	platform/rumpglue/rumpglue.mk \
+	tools/tools.mk \
+	apps/hello/hello.mk \
+	apps/echo/echo.mk \
+	bench/bench.mk \
+	bench/threadswitch/threadswitch.mk \
+	tests/boot/boot.mk \
+	tests/host/host_tests.mk \
+	tests/kernel/kernel_tests.mk \
+	tests/fuzz/fuzz.mk \
+	tests/fuzz/findings.mk \
+	tests/rumpuser/rumpuser.mk \
+	tests/netbsd/netbsd.mk \
+	roottask/tests/roottask-tests.mk \
+	tools/tests/bake-tests.mk
+include $(FRAGMENTS)
+UNLISTED_FRAGMENTS := $(filter-out mk/% build/% $(BUILD)/% $(FRAGMENTS),$(wildcard */*.mk */*/*.mk */*/*/*.mk))
+ifneq ($(UNLISTED_FRAGMENTS),)
+$(error $(UNLISTED_FRAGMENTS): not in the Makefile's FRAGMENTS list (add it in layer order))
+endif
 
 .PHONY: all test bench run debug clean format format-check test-build-clang
 all: $(ALL_TARGETS)
 
-# Anything that boots needs the kernel it boots.
-run image: $(IMAGE_KERNEL)
-
-# The demo system, halted under GDB with kernel and root-task symbols (tools/qemu-debug):
-# on the debug kernel, whose symbols it loads.
-debug: $(RUN_DEPS) $(KERNEL) $(KERNEL_ELF)
-	$(Q)$(MAKE) --no-print-directory image SYSTEM=$(RUN_SYSTEM) IMAGES="$(RUN_IMAGES)" \
-		IMAGE_KERNEL=$(KERNEL)
-	tools/qemu-debug $(BUILD)/image/$(basename $(notdir $(RUN_SYSTEM)))/kernel32.elf \
-		$(BUILD)/image/$(basename $(notdir $(RUN_SYSTEM)))/roottask.elf $(KERNEL_ELF)
+# The demo system (RUN_SYSTEM, apps/hello/hello.mk), halted under GDB with kernel and
+# root-task symbols (tools/qemu-debug), on the debug kernel whose symbols it loads.
+debug: $(RUN_DEPS) $(IMAGE_DEPS) $(KERNEL_ELF)
+	$(Q)$(call image_bake,$(RUN_SYSTEM),$(RUN_IMAGES))
+	tools/qemu-debug $(call image_dir,$(RUN_SYSTEM))/kernel32.elf \
+		$(call image_dir,$(RUN_SYSTEM))/roottask.elf $(KERNEL_ELF)
 
 # Every part must build warning-free with clang too (into its own build directory).
 test-build-clang:

@@ -1,7 +1,7 @@
 # bench/: kernel micro-benchmarks (IPC round trips, notification wake-up, null syscall).
 #
 #   make bench                                    on $(KERNEL), plain TCG and -icount
-#   make bench BENCH_UPSTREAM=/work/oracle/kernel32.elf   also on upstream, side by side
+#   make bench BENCH_UPSTREAM=/path/to/upstream/kernel32.elf   also on upstream, side by side
 #
 # Benchmarks never fail on speed; they fail only if a figure could not be produced.
 BENCH_BUILD := $(BUILD)/bench

@@ -19,15 +19,5 @@ $(eval $(call root_task,$(ROOTTASK_BARE),$(ROOTTASK_OBJS)))
 ALL_TARGETS += $(ROOTTASK_OBJ) $(ROOTTASK_BARE)
 
 # The shared code (roottask/shared: description parser, ELF checker, CPIO reader) is also
-# built for the host, for tools/bake and the host unit tests. Host objects land in
-# $(BUILD)/host/<source path>.o, compiled as ordinary hosted C (tools/ uses the rule too;
-# it is defined here because this fragment is read first).
-HOST_BUILD := $(BUILD)/host
-HOST_INCLUDES := -Iroottask/include -Ilibsel4/include
-
-$(HOST_BUILD)/%.o: %.c
-	@mkdir -p $(@D)
-	@echo "  HOSTCC  $<"
-	$(Q)$(HOSTCC) $(HOST_CFLAGS) $(HOST_INCLUDES) -c $< -o $@
-
+# built for the host, for tools/bake and the host unit tests (mk/rules.mk's host rule).
 ROOTTASK_SHARED_HOST_OBJS := $(patsubst %.c,$(HOST_BUILD)/%.o,$(wildcard roottask/shared/*.c))

@@ -1,5 +1,5 @@
 # tools/: host programs. bake builds unikernel ELFs and bootable system images (tools/README.md).
-# Host objects use the $(HOST_BUILD) rule of roottask/roottask.mk.
+# Host objects use the $(HOST_BUILD) rule of mk/rules.mk.
 BAKE := $(BUILD)/tools/bake
 BAKE_OBJS := $(patsubst %.c,$(HOST_BUILD)/%.o,$(wildcard tools/bake/*.c)) \
 	$(ROOTTASK_SHARED_HOST_OBJS)
@@ -11,35 +11,53 @@ $(BAKE): $(BAKE_OBJS)
 
 ALL_TARGETS += $(BAKE)
 
-# For fragments read before this one, which cannot name $(BAKE) in a prerequisite list.
+# Just bake.
 .PHONY: tools-bake
 tools-bake: $(BAKE)
 
+# Unikernel images: any $(BUILD)/<path>.uk.elf is linked by `bake link` (the platform's
+# recipe, platform/platform.mk) from the prerequisites a fragment gives it (its objects)
+# and, for a rump kernel, the components in its target-specific UK_RUMP (a list of bake
+# link --rump short names, see bake --help). UK_LINK_FLAGS adds bake options
+# (--no-rump-glue for a program that calls rump_init itself). bake writes every input it
+# used to $@.d, so a changed rump library relinks. A fragment says:
+#   $(BUILD)/apps/foo/foo.uk.elf: $(BUILD)/apps/foo/foo.o
+#   $(BUILD)/apps/foo/foo.uk.elf: UK_RUMP := vfs fs_tmpfs net net_net net_netinet net_config
+$(BUILD)/%.uk.elf: $(PLATFORM_CRT) $(RUMPUSER_LIB) $(PLATFORM_LIB) $(RUNTIME_LIB) $(LIBSEL4_LIB) \
+		$(PLATFORM_LDS) $(BAKE) $(if $(RUMP_SYSROOT),$(RUMPGLUE_LIB))
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)RUMP_SYSROOT=$(RUMP_SYSROOT) $(BAKE) link $(if $(filter 1,$(V)),-v) \
+		--ld $(LD) --build $(BUILD) --deps $@.d -o $@ $(addprefix --rump ,$(UK_RUMP)) \
+		$(UK_LINK_FLAGS) $(filter-out $(PLATFORM_CRT),$(filter %.o,$^))
+
+# System images. A fragment that boots a system bakes it with the root task and boots it
+# in its own recipe (no recursive make, so make -j never builds one file twice at once),
+# with $(IMAGE_DEPS) and the unikernel ELFs among its prerequisites:
+#   $(call image_bake,SYSTEM,IMAGE DIRECTORIES)  SYSTEM -> $(call image_dir,SYSTEM)/
+#                                                {kernel32.elf,roottask.elf} for $(KERNEL)
+#   $(call image_boot,SYSTEM,TIMEOUT,QEMU ARGS)  boots what image_bake made
+# Images for users rather than tests (make run, run-echo, image) take $(IMAGE_KERNEL), the
+# production kernel (see the Makefile): a third argument of image_bake, with
+# $(USER_IMAGE_DEPS) among the prerequisites.
+IMAGE_DEPS := $(BAKE) $(ROOTTASK_OBJ) $(KERNEL)
+USER_IMAGE_DEPS := $(BAKE) $(ROOTTASK_OBJ) $(IMAGE_KERNEL)
+image_dir = $(BUILD)/image/$(basename $(notdir $(1)))
+image_bake = $(BAKE) image -o $(call image_dir,$(1)) --roottask $(ROOTTASK_OBJ) \
+	--kernel $(or $(3),$(KERNEL)) $(addprefix --images ,$(2)) $(1) && \
+	echo "  IMAGE   $(call image_dir,$(1))/kernel32.elf $(call image_dir,$(1))/roottask.elf"
+image_boot = $(QEMU_RUN) -t $(2) $(call image_dir,$(1))/kernel32.elf \
+	$(call image_dir,$(1))/roottask.elf $(3)
+
 # make image SYSTEM=path/to/NAME.system -> build/image/NAME/{kernel32.elf,roottask.elf}
-# with $(IMAGE_KERNEL) (the production kernel unless KERNEL= is given; see the Makefile).
-# IMAGES=dir (or several) adds directories to search for the unikernel ELFs it names.
+# with $(IMAGE_KERNEL). IMAGES=dir (or several) adds directories to search for the unikernel ELFs it names.
+# make run-image (same variables, QEMU_ARGS: extra QEMU options, TIMEOUT) also boots it.
 SYSTEM ?=
 IMAGES ?=
-IMAGE_NAME = $(basename $(notdir $(SYSTEM)))
-IMAGE_DIR = $(BUILD)/image/$(IMAGE_NAME)
 
 .PHONY: image run-image
-image: $(BAKE) $(ROOTTASK_OBJ)
+image: $(USER_IMAGE_DEPS)
 	@test -n "$(SYSTEM)" || { echo "make image: set SYSTEM=path/to/description"; exit 2; }
-	$(Q)$(BAKE) image -o $(IMAGE_DIR) --roottask $(ROOTTASK_OBJ) --kernel $(IMAGE_KERNEL) \
-		$(addprefix --images ,$(IMAGES)) $(SYSTEM)
-	@echo "  IMAGE   $(IMAGE_DIR)/kernel32.elf $(IMAGE_DIR)/roottask.elf"
-
-# Boots the image `make image` makes for the same SYSTEM (QEMU_ARGS: extra QEMU options).
+	$(Q)$(call image_bake,$(SYSTEM),$(IMAGES),$(IMAGE_KERNEL))
 run-image: image
-	$(QEMU_RUN) -t $(or $(TIMEOUT),60) $(IMAGE_DIR)/kernel32.elf $(IMAGE_DIR)/roottask.elf \
-		$(QEMU_ARGS)
-
-# Tests of bake's command line (tools/tests/bake-test); the guests are the root task's.
-.PHONY: test-bake
-# With the platform built, its link is checked too (apps/hello).
-test-bake: $(BAKE) $(ROOTTASK_OBJ) $(GUESTS) $(KERNEL) $(PLATFORM_CRT) $(PLATFORM_LIB) \
-		$(RUMPUSER_LIB) $(if $(PLATFORM_LIB),$(BUILD)/apps/hello/hello.o)
-	$(Q)BAKE=$(BAKE) BUILD=$(BUILD) ROOTTASK_OBJ=$(ROOTTASK_OBJ) KERNEL=$(KERNEL) \
-		GUEST_BUILD=$(GUEST_BUILD) CC=$(HOSTCC) tools/tests/bake-test
-TEST_TARGETS += test-bake
+	$(call image_boot,$(SYSTEM),$(or $(TIMEOUT),60),$(QEMU_ARGS))

@@ -4,13 +4,12 @@ $(BUILD)/apps/%.o: CFLAGS_FOR = $(PLATFORM_CFLAGS)
 $(HELLO_ELF): $(BUILD)/apps/hello/hello.o
 ALL_TARGETS += $(HELLO_ELF)
 
-# What `make run` boots: the default system, or `make run SYSTEM=path/to/file.system`
-# (IMAGES=dir adds directories where its unikernel ELFs are found).
+# What `make run` (and `make debug`) boots: the default system, or `make run
+# SYSTEM=path/to/file.system` (IMAGES=dir adds directories where its unikernel ELFs are found).
 RUN_SYSTEM := $(or $(SYSTEM),apps/hello/hello.system)
 RUN_IMAGES := $(BUILD)/apps/hello $(IMAGES)
 RUN_DEPS += $(HELLO_ELF)
 
-# tools/tools.mk's run-image bakes the description with the root task and boots it; it is
-# called through make because its fragment is read after this one.
-run: $(RUN_DEPS)
-	$(Q)$(MAKE) --no-print-directory run-image SYSTEM=$(RUN_SYSTEM) IMAGES="$(RUN_IMAGES)"
+run: $(RUN_DEPS) $(USER_IMAGE_DEPS)
+	$(Q)$(call image_bake,$(RUN_SYSTEM),$(RUN_IMAGES),$(IMAGE_KERNEL))
+	$(call image_boot,$(RUN_SYSTEM),$(or $(TIMEOUT),60),$(QEMU_ARGS))

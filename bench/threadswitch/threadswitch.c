@@ -146,8 +146,7 @@ static uint64_t measure_null_syscall(void)
     return (runtime_rdtsc() - t0) / ITERATIONS;
 }
 
-/* --- Two TCBs -----------------------------------------------------------------------------------
- */
+/* --- Two TCBs --------------------------------------------------------------------------------- */
 
 static seL4_CPtr ep, ping, pong;
 

@@ -6,7 +6,8 @@ $(THREADSWITCH_ELF): $(BUILD)/bench/threadswitch/threadswitch.o
 ALL_TARGETS += $(THREADSWITCH_ELF)
 
 .PHONY: bench-threadswitch
-bench-threadswitch: $(THREADSWITCH_ELF)
-	$(Q)$(MAKE) --no-print-directory run-image SYSTEM=bench/threadswitch/threadswitch.system \
-		IMAGES=$(BUILD)/bench/threadswitch TIMEOUT=120
+THREADSWITCH_SYSTEM := bench/threadswitch/threadswitch.system
+bench-threadswitch: $(THREADSWITCH_ELF) $(IMAGE_DEPS)
+	$(Q)$(call image_bake,$(THREADSWITCH_SYSTEM),$(BUILD)/bench/threadswitch)
+	$(Q)$(call image_boot,$(THREADSWITCH_SYSTEM),120)
 BENCH_TARGETS += bench-threadswitch

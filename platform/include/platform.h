@@ -173,7 +173,8 @@ int pf_kobject_alloc(seL4_Word type, seL4_CPtr *cap);
 
 /* --- I/O ports ------------------------------------------------------------------------------ */
 
-/* Port I/O through the granted IOPort capabilities (width 1, 2 or 4); EPERM if not granted. */
+/* Port I/O through the granted IOPort capabilities: width 1, 2 or 4 (else EINVAL); EPERM if
+ * no granted range holds the access, EIO if the kernel refuses it. */
 int pf_ioport_in(unsigned port, unsigned width, uint32_t *value);
 int pf_ioport_out(unsigned port, unsigned width, uint32_t value);
 /*

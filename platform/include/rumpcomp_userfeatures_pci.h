@@ -3,7 +3,7 @@
  * (librumpdev_pci) is compiled: the component includes a header of this name and enables
  * optional code for each macro defined. Build the PCI component against this file (put
  * platform/include on its include path) so the component and the platform agree; the
- * sysroot in /work/rump was built with the same two flags.
+ * tested sysroot (README.md, NetBSD) was built with the same two flags.
  *
  * RUMPCOMP_USERFEATURE_PCI_DMAFREE
  *   The platform implements rumpcomp_pci_dmafree(vacookie, size), so bus_dmamem_free()

@@ -41,9 +41,14 @@ int pf_map_frame(seL4_CPtr frame, uintptr_t vaddr, seL4_X86_VMAttributes attr);
 /* Physical address if [va, va+len) is physically contiguous platform memory, else 0. */
 uintptr_t pf_mem_phys_contiguous(const void *va, size_t len);
 
+/* --- pages.c --------------------------------------------------------------------------------- */
+
+/* Hands the mapped heap [base, end) to the page allocator (everything but its bookkeeping). */
+void pf_pages_init(uintptr_t base, uintptr_t end);
+
 /*
- * Per-page bookkeeping of the heap, shared by the page allocator (mem.c) and the small-object
- * allocator (malloc.c). Page links are page indices; PF_NO_PAGE ends a list.
+ * Per-page bookkeeping of the heap, shared by the page allocator (pages.c) and the
+ * small-object allocator (malloc.c). Page links are page indices; PF_NO_PAGE ends a list.
  */
 #define PF_NO_PAGE 0xffffffffu
 #define PF_NO_OBJ  0xffffu

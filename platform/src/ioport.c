@@ -14,6 +14,7 @@
  * unchanged, so it still reports it and tears the unikernel down.
  */
 #include "internal.h"
+#include <rt_ioport.h>
 
 #define GP_FAULT 13
 
@@ -27,53 +28,34 @@ seL4_CPtr pf_root_fault_ep(void)
     return root_fault_ep;
 }
 
-static seL4_CPtr port_cap(unsigned port, unsigned width)
+/* The granted cap for an access of width bytes at port; EINVAL, or EPERM if none covers it. */
+static int port_cap(unsigned port, unsigned width, seL4_CPtr *cap)
 {
+    if (width != 1 && width != 2 && width != 4) {
+        return EINVAL;
+    }
     for (seL4_Word i = 0; i < pf_uk->n_ioports && i < UK_MAX_IOPORTS; i++) {
         const struct uk_ioport *p = &pf_uk->ioports[i];
         if (port >= p->first && port + width - 1 <= p->last) {
-            return p->cap;
+            *cap = p->cap;
+            return 0;
         }
     }
-    return 0;
+    return EPERM;
 }
 
 int pf_ioport_in(unsigned port, unsigned width, uint32_t *value)
 {
-    seL4_CPtr cap = port_cap(port, width);
-    if (!cap) {
-        return EPERM;
-    }
-    int error;
-    if (width == 1) {
-        seL4_X86_IOPort_In8_t r = seL4_X86_IOPort_In8(cap, (seL4_Uint16)port);
-        error = r.error;
-        *value = r.result;
-    } else if (width == 2) {
-        seL4_X86_IOPort_In16_t r = seL4_X86_IOPort_In16(cap, (seL4_Uint16)port);
-        error = r.error;
-        *value = r.result;
-    } else if (width == 4) {
-        seL4_X86_IOPort_In32_t r = seL4_X86_IOPort_In32(cap, (seL4_Uint16)port);
-        error = r.error;
-        *value = r.result;
-    } else {
-        return EINVAL;
-    }
-    return error ? EIO : 0;
+    seL4_CPtr cap;
+    int err = port_cap(port, width, &cap);
+    return err ? err : rt_ioport_in(cap, (uint16_t)port, width, value) ? EIO : 0;
 }
 
 int pf_ioport_out(unsigned port, unsigned width, uint32_t value)
 {
-    seL4_CPtr cap = port_cap(port, width);
-    if (!cap) {
-        return EPERM;
-    }
-    seL4_Error e = width == 1   ? seL4_X86_IOPort_Out8(cap, port, value)
-                   : width == 2 ? seL4_X86_IOPort_Out16(cap, port, value)
-                   : width == 4 ? seL4_X86_IOPort_Out32(cap, port, value)
-                                : seL4_InvalidArgument;
-    return e ? EIO : 0;
+    seL4_CPtr cap;
+    int err = port_cap(port, width, &cap);
+    return err ? err : rt_ioport_out(cap, (uint16_t)port, width, value) ? EIO : 0;
 }
 
 /* One decoded IN or OUT instruction. */

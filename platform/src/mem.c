@@ -1,6 +1,6 @@
 /*
- * Memory: turns the untypeds granted in uk_init into one mapped heap and hands out pages
- * from it with a buddy allocator.
+ * Memory: turns the untypeds granted in uk_init into one mapped heap (pages.c hands out its
+ * pages), and makes the kernel objects the platform needs later.
  *
  * Everything is retyped and mapped at start-up, for three reasons: the CSpace has only
  * 2^UK_CNODE_BITS slots, so memory must come in 2 MiB frames (one slot each) rather than
@@ -12,16 +12,16 @@
  * Layout from UK_FREE_VADDR: the 2 MiB frames in retype order, then 4 KiB frames from
  * untypeds smaller than 2 MiB. One small untyped (or a 2 MiB child of the smallest one) is
  * kept back as the pool for kernel objects made later: paging structures, TCBs,
- * notifications. The heap's first pages hold struct pf_page for every heap page.
+ * notifications.
  */
 #include "internal.h"
+#include <rt_vspace.h>
 
 #define HEAP_BASE    UK_FREE_VADDR
 #define LARGE_BITS   21
 #define POOL_BITS    21 /* kernel-object pool: 2 MiB at most */
 #define POOL_MIN     14 /* an untyped smaller than 16 KiB is useless as a pool */
 #define SLOT_RESERVE 256
-#define MAX_ORDER    20 /* largest block 2^20 pages = 4 GiB */
 #define MAX_FRAMES   (1u << UK_CNODE_BITS)
 /* Single frames mapped outside the heap (IPC buffers of extra TCBs), 1 TiB above it. */
 #define MISC_VADDR (UK_FREE_VADDR + (1ul << 40))
@@ -34,11 +34,6 @@ static uintptr_t heap_base, small_base, heap_end;
 /* Physical address of each frame, in mapping order (one frame per slot, so bounded). */
 static uintptr_t frame_phys[MAX_FRAMES];
 static unsigned n_large, n_small;
-
-static struct pf_page *pages;
-static uint32_t heap_pages;
-static uint32_t free_head[MAX_ORDER + 1];
-static size_t free_pages;
 
 /* --- Slots and kernel objects ------------------------------------------------------------- */
 
@@ -75,60 +70,20 @@ int pf_object_alloc(seL4_Word type, seL4_Word size_bits, seL4_CPtr *cap)
 
 /* --- Mapping --------------------------------------------------------------------------------- */
 
-/*
- * Creates the paging structure whose absence the kernel reported. After a failed map the
- * stub leaves the error words in the IPC buffer; word 2 is the number of address bits
- * left to translate at the missing level (39: PDPT, 30: page directory, 21: page table).
- */
-static int make_missing_table(uintptr_t vaddr)
+/* Paging structures come from the kernel-object pool; *ctx receives the errno if not. */
+static seL4_Error table_from_pool(void *ctx, seL4_Word type, seL4_CPtr *cap)
 {
-    seL4_Word bits_left = seL4_GetMR(2);
-    seL4_Word type;
-    switch (bits_left) {
-    case 39:
-        type = seL4_X86_PDPTObject;
-        break;
-    case 30:
-        type = seL4_X86_PageDirectoryObject;
-        break;
-    case 21:
-        type = seL4_X86_PageTableObject;
-        break;
-    default:
-        return EINVAL;
-    }
-    seL4_CPtr cap;
-    int err = pf_object_alloc(type, 0, &cap);
-    if (err) {
-        return err;
-    }
-    seL4_Error e;
-    if (type == seL4_X86_PDPTObject) {
-        e = seL4_X86_PDPT_Map(cap, UK_SLOT_VSPACE, vaddr, seL4_X86_Default_VMAttributes);
-    } else if (type == seL4_X86_PageDirectoryObject) {
-        e = seL4_X86_PageDirectory_Map(cap, UK_SLOT_VSPACE, vaddr, seL4_X86_Default_VMAttributes);
-    } else {
-        e = seL4_X86_PageTable_Map(cap, UK_SLOT_VSPACE, vaddr, seL4_X86_Default_VMAttributes);
-    }
-    return e == seL4_NoError ? 0 : EINVAL;
+    int *err = ctx;
+    *err = pf_object_alloc(type, 0, cap);
+    return *err ? seL4_NotEnoughMemory : seL4_NoError;
 }
 
 int pf_map_frame(seL4_CPtr frame, uintptr_t vaddr, seL4_X86_VMAttributes attr)
 {
-    for (int level = 0; level < 4; level++) {
-        seL4_Error e = seL4_X86_Page_Map(frame, UK_SLOT_VSPACE, vaddr, seL4_ReadWrite, attr);
-        if (e == seL4_NoError) {
-            return 0;
-        }
-        if (e != seL4_FailedLookup) {
-            return EINVAL;
-        }
-        int err = make_missing_table(vaddr);
-        if (err) {
-            return err;
-        }
-    }
-    return EINVAL;
+    int err = 0;
+    seL4_Error e = rt_map_frame_with(UK_SLOT_VSPACE, frame, vaddr, seL4_ReadWrite, attr,
+                                     table_from_pool, &err);
+    return e == seL4_NoError ? 0 : err ? err : EINVAL;
 }
 
 /*
@@ -184,134 +139,6 @@ void *pf_frame_new(seL4_CPtr *cap)
     }
     next += PF_PAGE_SIZE;
     return (void *)(next - PF_PAGE_SIZE);
-}
-
-/* --- Buddy allocator ------------------------------------------------------------------------- */
-
-struct pf_page *pf_page_at(uint32_t index)
-{
-    return &pages[index];
-}
-
-uint32_t pf_page_index(const struct pf_page *pg)
-{
-    return (uint32_t)(pg - pages);
-}
-
-void *pf_page_addr(const struct pf_page *pg)
-{
-    return (void *)(heap_base + ((uintptr_t)pf_page_index(pg) << 12));
-}
-
-struct pf_page *pf_page_of(const void *p)
-{
-    uintptr_t a = (uintptr_t)p;
-    if (!pages || a < heap_base || a >= heap_end) {
-        return 0;
-    }
-    return &pages[(a - heap_base) >> 12];
-}
-
-void pf_page_list_push(uint32_t *head, uint32_t i)
-{
-    pages[i].prev = PF_NO_PAGE;
-    pages[i].next = *head;
-    if (*head != PF_NO_PAGE) {
-        pages[*head].prev = i;
-    }
-    *head = i;
-}
-
-void pf_page_list_remove(uint32_t *head, uint32_t i)
-{
-    if (pages[i].prev != PF_NO_PAGE) {
-        pages[pages[i].prev].next = pages[i].next;
-    } else {
-        *head = pages[i].next;
-    }
-    if (pages[i].next != PF_NO_PAGE) {
-        pages[pages[i].next].prev = pages[i].prev;
-    }
-}
-
-static void block_free(uint32_t i, unsigned order)
-{
-    free_pages += 1ul << order;
-    while (order < MAX_ORDER) {
-        uint32_t buddy = i ^ (1u << order);
-        if (buddy + (1u << order) > heap_pages || pages[buddy].kind != PF_PAGE_FREE ||
-            pages[buddy].order != order) {
-            break;
-        }
-        pf_page_list_remove(&free_head[order], buddy);
-        pages[buddy].kind = PF_PAGE_UNUSED;
-        pages[i].kind = PF_PAGE_UNUSED;
-        i &= ~(1u << order);
-        order++;
-    }
-    pages[i].kind = PF_PAGE_FREE;
-    pages[i].order = (uint8_t)order;
-    pf_page_list_push(&free_head[order], i);
-}
-
-static struct pf_page *block_alloc(unsigned order)
-{
-    unsigned o = order;
-    while (o <= MAX_ORDER && free_head[o] == PF_NO_PAGE) {
-        o++;
-    }
-    if (o > MAX_ORDER) {
-        return 0;
-    }
-    uint32_t i = free_head[o];
-    pf_page_list_remove(&free_head[o], i);
-    while (o > order) {
-        o--;
-        uint32_t upper = i + (1u << o);
-        pages[upper].kind = PF_PAGE_FREE;
-        pages[upper].order = (uint8_t)o;
-        pf_page_list_push(&free_head[o], upper);
-    }
-    pages[i].kind = PF_PAGE_BLOCK;
-    pages[i].order = (uint8_t)order;
-    free_pages -= 1ul << order;
-    return &pages[i];
-}
-
-void *pf_page_alloc(size_t bytes, size_t align)
-{
-    if (!pf_is_pow2(align ? align : 1) || bytes > (PF_PAGE_SIZE << MAX_ORDER)) {
-        return 0;
-    }
-    unsigned order = pf_log2_ceil(pf_round_up(bytes ? bytes : 1, PF_PAGE_SIZE) / PF_PAGE_SIZE);
-    unsigned align_order = align > PF_PAGE_SIZE ? pf_log2_ceil(align / PF_PAGE_SIZE) : 0;
-    if (align_order > order) {
-        order = align_order;
-    }
-    if (order > MAX_ORDER) {
-        return 0;
-    }
-    struct pf_page *pg = block_alloc(order);
-    return pg ? pf_page_addr(pg) : 0;
-}
-
-void pf_page_free(void *p)
-{
-    struct pf_page *pg = pf_page_of(p);
-    if (!pg || pg->kind != PF_PAGE_BLOCK || pf_page_addr(pg) != p) {
-        pf_panic("pf_page_free: %p is not an allocated page block", p);
-    }
-    block_free(pf_page_index(pg), pg->order);
-}
-
-size_t pf_mem_total(void)
-{
-    return heap_end - heap_base;
-}
-
-size_t pf_mem_free(void)
-{
-    return free_pages * PF_PAGE_SIZE;
 }
 
 /* --- Physical addresses ---------------------------------------------------------------------- */
@@ -396,29 +223,6 @@ static int setup_pool(const struct uk_init *init, unsigned *pool_index)
     return 0;
 }
 
-static void heap_init(void)
-{
-    heap_pages = (uint32_t)((heap_end - heap_base) >> 12);
-    size_t meta = pf_round_up(heap_pages * sizeof(struct pf_page), PF_PAGE_SIZE) >> 12;
-    pages = (struct pf_page *)heap_base; /* fresh retyped memory: already zero */
-    for (unsigned o = 0; o <= MAX_ORDER; o++) {
-        free_head[o] = PF_NO_PAGE;
-    }
-    for (uint32_t i = 0; i < meta; i++) {
-        pages[i].kind = PF_PAGE_RESERVED;
-    }
-    /* Free the rest in the largest naturally aligned blocks that fit. */
-    for (uint32_t i = (uint32_t)meta; i < heap_pages;) {
-        unsigned order = 0;
-        while (order < MAX_ORDER && (i & ((2u << order) - 1)) == 0 &&
-               i + (2u << order) <= heap_pages) {
-            order++;
-        }
-        block_free(i, order);
-        i += 1u << order;
-    }
-}
-
 int pf_mem_init(const struct uk_init *init)
 {
     slot_next = init->free_slot_start;
@@ -461,6 +265,6 @@ int pf_mem_init(const struct uk_init *init)
         printf("platform: no memory could be mapped\n");
         return ENOMEM;
     }
-    heap_init();
+    pf_pages_init(heap_base, heap_end);
     return 0;
 }

@@ -157,3 +157,20 @@ int elf_check(const void *data, size_t size, uint64_t vaddr_min, uint64_t vaddr_
     }
     return 0;
 }
+
+uint64_t elf_page_count(const struct elf_image *elf)
+{
+    uint64_t pages = 0, next = 0; /* segments are sorted and do not overlap */
+    for (unsigned i = 0; i < elf->nsegments; i++) {
+        const struct elf_segment *s = &elf->segments[i];
+        uint64_t first = s->vaddr >> 12, end = (s->vaddr + s->memsz + 4095) >> 12;
+        if (first < next) {
+            first = next;
+        }
+        if (end > first) {
+            pages += end - first;
+            next = end;
+        }
+    }
+    return pages;
+}

@@ -30,3 +30,6 @@ struct elf_image {
  */
 int elf_check(const void *data, size_t size, uint64_t vaddr_min, uint64_t vaddr_max,
               struct elf_image *out, char *err, size_t err_size);
+
+/* 4 KiB pages a checked image occupies (a page two segments share counts once). */
+uint64_t elf_page_count(const struct elf_image *elf);

@@ -25,7 +25,7 @@ void sysdesc_error(const struct sysdesc *desc, unsigned line, char *err, size_t 
     va_end(ap);
 }
 
-int fail(struct parser *p, const char *fmt, ...)
+int sysdesc_fail(struct sysdesc_parser *p, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -112,7 +112,7 @@ static void strip_comment(char *s)
  * Next blank-separated word of *s into out: double quotes group blanks into a word and
  * inside them \" and \\ stand for " and \. Returns 1, 0 at the end, -1 on error.
  */
-int next_word(struct parser *p, const char **s, char *out, size_t out_size)
+int sysdesc_next_word(struct sysdesc_parser *p, const char **s, char *out, size_t out_size)
 {
     const char *c = *s;
     while (is_blank(*c)) {
@@ -133,12 +133,12 @@ int next_word(struct parser *p, const char **s, char *out, size_t out_size)
             ch = *++c;
         }
         if (n + 1 >= out_size) {
-            return fail(p, "word too long (at most %zu characters)", out_size - 1);
+            return sysdesc_fail(p, "word too long (at most %zu characters)", out_size - 1);
         }
         out[n++] = ch;
     }
     if (quoted) {
-        return fail(p, "unterminated double quote");
+        return sysdesc_fail(p, "unterminated double quote");
     }
     out[n] = 0;
     *s = c;
@@ -146,7 +146,7 @@ int next_word(struct parser *p, const char **s, char *out, size_t out_size)
 }
 
 /* The value as exactly one word. */
-char *split_at(char *s, char sep)
+char *sysdesc_split_at(char *s, char sep)
 {
     char *c = strchr(s, sep);
     if (!c) {
@@ -156,15 +156,16 @@ char *split_at(char *s, char sep)
     return c + 1;
 }
 
-int single_word(struct parser *p, const char *key, const char *value, char *out, size_t out_size)
+int sysdesc_single_word(struct sysdesc_parser *p, const char *key, const char *value, char *out,
+                        size_t out_size)
 {
     char extra[8];
-    if (next_word(p, &value, out, out_size) != 1) {
+    if (sysdesc_next_word(p, &value, out, out_size) != 1) {
         return -1;
     }
-    int more = next_word(p, &value, extra, sizeof(extra));
+    int more = sysdesc_next_word(p, &value, extra, sizeof(extra));
     if (more != 0) {
-        return more < 0 ? -1 : fail(p, "%s takes one value, found more", key);
+        return more < 0 ? -1 : sysdesc_fail(p, "%s takes one value, found more", key);
     }
     return 0;
 }
@@ -184,7 +185,7 @@ static int digit_value(char c)
 }
 
 /* Whole-string unsigned number in the given base (0: decimal, or hex with 0x). */
-int parse_number(const char *s, unsigned base, uint64_t *out)
+int sysdesc_parse_number(const char *s, unsigned base, uint64_t *out)
 {
     if (base == 0) {
         base = 10;
@@ -208,25 +209,26 @@ int parse_number(const char *s, unsigned base, uint64_t *out)
     return 0;
 }
 
-int number_in_range(struct parser *p, const char *key, const char *word, uint64_t min, uint64_t max,
-                    uint64_t *out)
+int sysdesc_number_in_range(struct sysdesc_parser *p, const char *key, const char *word,
+                            uint64_t min, uint64_t max, uint64_t *out)
 {
-    if (parse_number(word, 0, out) < 0) {
-        return fail(p, "bad number '%s' for %s", word, key);
+    if (sysdesc_parse_number(word, 0, out) < 0) {
+        return sysdesc_fail(p, "bad number '%s' for %s", word, key);
     }
     if (*out < min || *out > max) {
-        return fail(p, "%s %s out of range (%llu..%llu)", key, word, (unsigned long long)min,
-                    (unsigned long long)max);
+        return sysdesc_fail(p, "%s %s out of range (%llu..%llu)", key, word,
+                            (unsigned long long)min, (unsigned long long)max);
     }
     return 0;
 }
 
-int store_string(struct parser *p, const char *s, uint16_t *offset)
+int sysdesc_store_string(struct sysdesc_parser *p, const char *s, uint16_t *offset)
 {
     struct sysdesc_unikernel *uk = p->uk;
     size_t n = strlen(s) + 1;
     if (uk->strings_used + n > sizeof(uk->strings)) {
-        return fail(p, "argv and env of '%s' exceed %zu bytes", uk->name, sizeof(uk->strings));
+        return sysdesc_fail(p, "argv and env of '%s' exceed %zu bytes", uk->name,
+                            sizeof(uk->strings));
     }
     memcpy(uk->strings + uk->strings_used, s, n);
     *offset = (uint16_t)uk->strings_used;
@@ -250,33 +252,36 @@ static int valid_name(const char *s)
     return 1;
 }
 
-static int section(struct parser *p, char *s)
+static int section(struct sysdesc_parser *p, char *s)
 {
     size_t n = strlen(s);
     if (s[n - 1] != ']') {
-        return fail(p, "section header '%s' lacks its closing ']'", s);
+        return sysdesc_fail(p, "section header '%s' lacks its closing ']'", s);
     }
     s[n - 1] = 0;
     const char *c = s + 1;
     char kind[16], name[64], extra[8];
-    if (next_word(p, &c, kind, sizeof(kind)) != 1 || strcmp(kind, "unikernel") ||
-        next_word(p, &c, name, sizeof(name)) != 1 || next_word(p, &c, extra, sizeof(extra)) != 0) {
-        return fail(p, "unknown section '[%s]' (expected [unikernel NAME])", s + 1);
+    if (sysdesc_next_word(p, &c, kind, sizeof(kind)) != 1 || strcmp(kind, "unikernel") ||
+        sysdesc_next_word(p, &c, name, sizeof(name)) != 1 ||
+        sysdesc_next_word(p, &c, extra, sizeof(extra)) != 0) {
+        return sysdesc_fail(p, "unknown section '[%s]' (expected [unikernel NAME])", s + 1);
     }
     if (!valid_name(name)) {
-        return fail(p,
-                    "bad unikernel name '%s' (1 to %d letters, digits, '-', '_', '.', starting "
-                    "with a letter or digit)",
-                    name, SYSDESC_NAME_MAX - 1);
+        return sysdesc_fail(
+            p,
+            "bad unikernel name '%s' (1 to %d letters, digits, '-', '_', '.', starting "
+            "with a letter or digit)",
+            name, SYSDESC_NAME_MAX - 1);
     }
     struct sysdesc *d = p->desc;
     for (unsigned i = 0; i < d->count; i++) {
         if (!strcmp(d->uk[i].name, name)) {
-            return fail(p, "duplicate unikernel name '%s' (first on line %u)", name, d->uk[i].line);
+            return sysdesc_fail(p, "duplicate unikernel name '%s' (first on line %u)", name,
+                                d->uk[i].line);
         }
     }
     if (d->count == SYSDESC_MAX_UNIKERNELS) {
-        return fail(p, "too many unikernels (at most %d)", SYSDESC_MAX_UNIKERNELS);
+        return sysdesc_fail(p, "too many unikernels (at most %d)", SYSDESC_MAX_UNIKERNELS);
     }
     p->uk = &d->uk[d->count++];
     memset(p->uk, 0, sizeof(*p->uk));
@@ -287,23 +292,23 @@ static int section(struct parser *p, char *s)
     return 0;
 }
 
-static int key_value(struct parser *p, char *s)
+static int key_value(struct sysdesc_parser *p, char *s)
 {
-    char *value = split_at(s, '=');
+    char *value = sysdesc_split_at(s, '=');
     char *key = trim(s);
     if (!value) {
-        return fail(p, "expected 'key = value' or '[unikernel NAME]', found '%s'", key);
+        return sysdesc_fail(p, "expected 'key = value' or '[unikernel NAME]', found '%s'", key);
     }
     value = trim(value);
     sysdesc_key_parser *parse = sysdesc_find_key(key);
     if (!parse) {
-        return fail(p, "unknown key '%s'", key);
+        return sysdesc_fail(p, "unknown key '%s'", key);
     }
     if (!p->uk) {
-        return fail(p, "key '%s' outside a [unikernel NAME] section", key);
+        return sysdesc_fail(p, "key '%s' outside a [unikernel NAME] section", key);
     }
     if (!*value) {
-        return fail(p, "key '%s' has no value", key);
+        return sysdesc_fail(p, "key '%s' has no value", key);
     }
     return parse(p, key, value);
 }
@@ -349,23 +354,23 @@ static int conflicting(const struct sysdesc_device *a, const struct sysdesc_devi
     return 0;
 }
 
-static int check_system(struct parser *p)
+static int check_system(struct sysdesc_parser *p)
 {
     struct sysdesc *d = p->desc;
     if (d->count == 0) {
         p->line = 0;
-        return fail(p, "no unikernels (add a [unikernel NAME] section)");
+        return sysdesc_fail(p, "no unikernels (add a [unikernel NAME] section)");
     }
     for (unsigned i = 0; i < d->count; i++) {
         struct sysdesc_unikernel *uk = &d->uk[i];
         if (!uk->image_line) {
             p->line = uk->line;
-            return fail(p, "unikernel '%s' has no image (add 'image = FILE')", uk->name);
+            return sysdesc_fail(p, "unikernel '%s' has no image (add 'image = FILE')", uk->name);
         }
         if (uk->argc == 0) {
             p->uk = uk;
             p->line = uk->line;
-            if (store_string(p, uk->name, &uk->argv[0]) < 0) {
+            if (sysdesc_store_string(p, uk->name, &uk->argv[0]) < 0) {
                 return -1;
             }
             uk->argc = 1;
@@ -381,8 +386,8 @@ static int check_system(struct parser *p)
                         sysdesc_device_string(&uk->devices[j], mine, sizeof(mine));
                         sysdesc_device_string(&other->devices[m], theirs, sizeof(theirs));
                         p->line = uk->devices[j].line;
-                        return fail(p, "%s: already granted (%s to '%s' on line %u)", mine, theirs,
-                                    other->name, other->devices[m].line);
+                        return sysdesc_fail(p, "%s: already granted (%s to '%s' on line %u)", mine,
+                                            theirs, other->name, other->devices[m].line);
                     }
                 }
             }
@@ -394,7 +399,7 @@ static int check_system(struct parser *p)
 int sysdesc_parse(struct sysdesc *out, const char *file, const char *text, size_t len, char *err,
                   size_t err_size)
 {
-    struct parser p = {.desc = out, .err = err, .err_size = err_size};
+    struct sysdesc_parser p = {.desc = out, .err = err, .err_size = err_size};
     char line[SYSDESC_LINE_MAX + 1];
     size_t pos = 0;
 
@@ -411,10 +416,10 @@ int sysdesc_parse(struct sysdesc *out, const char *file, const char *text, size_
         for (; pos < len && text[pos] != '\n'; pos++) {
             char c = text[pos];
             if ((unsigned char)c < 0x20 && c != '\t' && c != '\r') {
-                return fail(&p, "unexpected control character 0x%02x", (unsigned char)c);
+                return sysdesc_fail(&p, "unexpected control character 0x%02x", (unsigned char)c);
             }
             if (n == SYSDESC_LINE_MAX) {
-                return fail(&p, "line too long (at most %d characters)", SYSDESC_LINE_MAX);
+                return sysdesc_fail(&p, "line too long (at most %d characters)", SYSDESC_LINE_MAX);
             }
             line[n++] = c;
         }

@@ -5,28 +5,28 @@
 #include "sysdesc_parser.h"
 
 /* A key that may be given once per unikernel: remembers its line, rejects a second one. */
-static int once(struct parser *p, const char *key, unsigned *line)
+static int once(struct sysdesc_parser *p, const char *key, unsigned *line)
 {
     if (*line) {
-        return fail(p, "duplicate key '%s' (first on line %u)", key, *line);
+        return sysdesc_fail(p, "duplicate key '%s' (first on line %u)", key, *line);
     }
     *line = p->line;
     return 0;
 }
 
-static int key_image(struct parser *p, const char *key, const char *value)
+static int key_image(struct sysdesc_parser *p, const char *key, const char *value)
 {
     if (once(p, key, &p->uk->image_line) < 0) {
         return -1;
     }
-    return single_word(p, key, value, p->uk->image, sizeof(p->uk->image));
+    return sysdesc_single_word(p, key, value, p->uk->image, sizeof(p->uk->image));
 }
 
-static int key_memory(struct parser *p, const char *key, const char *value)
+static int key_memory(struct sysdesc_parser *p, const char *key, const char *value)
 {
     char word[32];
     if (once(p, key, &p->uk->memory_line) < 0 ||
-        single_word(p, key, value, word, sizeof(word)) < 0) {
+        sysdesc_single_word(p, key, value, word, sizeof(word)) < 0) {
         return -1;
     }
     size_t n = strlen(word);
@@ -49,32 +49,32 @@ static int key_memory(struct parser *p, const char *key, const char *value)
         word[n - 1] = 0;
     }
     uint64_t v;
-    if (parse_number(word, 0, &v) < 0 || v > (SYSDESC_MAX_MEMORY >> shift)) {
-        return fail(p, "bad memory size '%s' (a number with an optional K, M or G, at most 1T)",
-                    value);
+    if (sysdesc_parse_number(word, 0, &v) < 0 || v > (SYSDESC_MAX_MEMORY >> shift)) {
+        return sysdesc_fail(
+            p, "bad memory size '%s' (a number with an optional K, M or G, at most 1T)", value);
     }
     v <<= shift;
     if (v < SYSDESC_MIN_MEMORY || (v & 0xfff)) {
-        return fail(p, "memory %s must be a multiple of 4K and at least 64K", value);
+        return sysdesc_fail(p, "memory %s must be a multiple of 4K and at least 64K", value);
     }
     p->uk->memory = v;
     return 0;
 }
 
-static int key_priority(struct parser *p, const char *key, const char *value)
+static int key_priority(struct sysdesc_parser *p, const char *key, const char *value)
 {
     char word[32];
     uint64_t v;
     if (once(p, key, &p->uk->priority_line) < 0 ||
-        single_word(p, key, value, word, sizeof(word)) < 0 ||
-        number_in_range(p, key, word, 1, SYSDESC_MAX_PRIORITY, &v) < 0) {
+        sysdesc_single_word(p, key, value, word, sizeof(word)) < 0 ||
+        sysdesc_number_in_range(p, key, word, 1, SYSDESC_MAX_PRIORITY, &v) < 0) {
         return -1;
     }
     p->uk->priority = (unsigned)v;
     return 0;
 }
 
-static int key_argv(struct parser *p, const char *key, const char *value)
+static int key_argv(struct sysdesc_parser *p, const char *key, const char *value)
 {
     char word[SYSDESC_LINE_MAX];
     int r;
@@ -82,37 +82,37 @@ static int key_argv(struct parser *p, const char *key, const char *value)
         return -1;
     }
     p->uk->argc = 0;
-    while ((r = next_word(p, &value, word, sizeof(word))) == 1) {
+    while ((r = sysdesc_next_word(p, &value, word, sizeof(word))) == 1) {
         if (p->uk->argc == SYSDESC_MAX_ARGS) {
-            return fail(p, "too many arguments (at most %d)", SYSDESC_MAX_ARGS);
+            return sysdesc_fail(p, "too many arguments (at most %d)", SYSDESC_MAX_ARGS);
         }
-        if (store_string(p, word, &p->uk->argv[p->uk->argc++]) < 0) {
+        if (sysdesc_store_string(p, word, &p->uk->argv[p->uk->argc++]) < 0) {
             return -1;
         }
     }
     return r;
 }
 
-static int key_env(struct parser *p, const char *key, const char *value)
+static int key_env(struct sysdesc_parser *p, const char *key, const char *value)
 {
     char word[SYSDESC_LINE_MAX];
-    if (single_word(p, key, value, word, sizeof(word)) < 0) {
+    if (sysdesc_single_word(p, key, value, word, sizeof(word)) < 0) {
         return -1;
     }
     const char *eq = strchr(word, '=');
     if (!eq || eq == word) {
-        return fail(p, "env entry '%s' must be NAME=VALUE", word);
+        return sysdesc_fail(p, "env entry '%s' must be NAME=VALUE", word);
     }
     if (p->uk->envc == SYSDESC_MAX_ARGS) {
-        return fail(p, "too many env entries (at most %d)", SYSDESC_MAX_ARGS);
+        return sysdesc_fail(p, "too many env entries (at most %d)", SYSDESC_MAX_ARGS);
     }
-    return store_string(p, word, &p->uk->env[p->uk->envc++]);
+    return sysdesc_store_string(p, word, &p->uk->env[p->uk->envc++]);
 }
 
-static struct sysdesc_device *new_device(struct parser *p, enum sysdesc_device_kind kind)
+static struct sysdesc_device *new_device(struct sysdesc_parser *p, enum sysdesc_device_kind kind)
 {
     if (p->uk->ndevices == SYSDESC_MAX_DEVICES) {
-        fail(p, "too many devices for '%s' (at most %d)", p->uk->name, SYSDESC_MAX_DEVICES);
+        sysdesc_fail(p, "too many devices for '%s' (at most %d)", p->uk->name, SYSDESC_MAX_DEVICES);
         return 0;
     }
     struct sysdesc_device *d = &p->uk->devices[p->uk->ndevices++];
@@ -123,23 +123,24 @@ static struct sysdesc_device *new_device(struct parser *p, enum sysdesc_device_k
 
 static int hex_field(const char *s, unsigned max_digits, uint64_t max, uint64_t *out)
 {
-    return strlen(s) > max_digits || parse_number(s, 16, out) < 0 || *out > max ? -1 : 0;
+    return strlen(s) > max_digits || sysdesc_parse_number(s, 16, out) < 0 || *out > max ? -1 : 0;
 }
 
-static int key_pci(struct parser *p, const char *key, const char *value)
+static int key_pci(struct sysdesc_parser *p, const char *key, const char *value)
 {
     char word[32], copy[32];
-    if (single_word(p, key, value, word, sizeof(word)) < 0) {
+    if (sysdesc_single_word(p, key, value, word, sizeof(word)) < 0) {
         return -1;
     }
     memcpy(copy, word, sizeof(copy));
-    char *second = split_at(copy, ':');
+    char *second = sysdesc_split_at(copy, ':');
     uint64_t a, b, c;
     if (second && strchr(second, '.')) {
-        char *fn = split_at(second, '.');
+        char *fn = sysdesc_split_at(second, '.');
         if (hex_field(copy, 2, 0xff, &a) < 0 || hex_field(second, 2, 0x1f, &b) < 0 ||
             hex_field(fn, 1, 7, &c) < 0) {
-            return fail(p, "bad PCI address '%s' (expected BUS:DEV.FN in hex, e.g. 00:03.0)", word);
+            return sysdesc_fail(
+                p, "bad PCI address '%s' (expected BUS:DEV.FN in hex, e.g. 00:03.0)", word);
         }
         struct sysdesc_device *d = new_device(p, SYSDESC_PCI_ADDR);
         if (!d) {
@@ -151,7 +152,8 @@ static int key_pci(struct parser *p, const char *key, const char *value)
         return 0;
     }
     if (!second || hex_field(copy, 4, 0xffff, &a) < 0 || hex_field(second, 4, 0xffff, &b) < 0) {
-        return fail(p, "bad PCI device '%s' (expected VENDOR:DEVICE or BUS:DEV.FN in hex)", word);
+        return sysdesc_fail(p, "bad PCI device '%s' (expected VENDOR:DEVICE or BUS:DEV.FN in hex)",
+                            word);
     }
     struct sysdesc_device *d = new_device(p, SYSDESC_PCI_ID);
     if (!d) {
@@ -162,23 +164,25 @@ static int key_pci(struct parser *p, const char *key, const char *value)
     return 0;
 }
 
-static int key_ioports(struct parser *p, const char *key, const char *value)
+static int key_ioports(struct sysdesc_parser *p, const char *key, const char *value)
 {
     char word[32], copy[32];
-    if (single_word(p, key, value, word, sizeof(word)) < 0) {
+    if (sysdesc_single_word(p, key, value, word, sizeof(word)) < 0) {
         return -1;
     }
     memcpy(copy, word, sizeof(copy));
-    char *last_word = split_at(copy, '-');
+    char *last_word = sysdesc_split_at(copy, '-');
     uint64_t first, last;
-    if (parse_number(copy, 0, &first) < 0 ||
-        (last_word ? parse_number(last_word, 0, &last) : parse_number(copy, 0, &last)) < 0 ||
+    if (sysdesc_parse_number(copy, 0, &first) < 0 ||
+        (last_word ? sysdesc_parse_number(last_word, 0, &last)
+                   : sysdesc_parse_number(copy, 0, &last)) < 0 ||
         first > last || last > 0xffff) {
-        return fail(p, "bad I/O port range '%s' (expected FIRST-LAST, e.g. 0x2f8-0x2ff)", word);
+        return sysdesc_fail(p, "bad I/O port range '%s' (expected FIRST-LAST, e.g. 0x2f8-0x2ff)",
+                            word);
     }
     const char *user = sysdesc_reserved_ports((unsigned)first, (unsigned)last);
     if (user) {
-        return fail(p, "ioports %s: reserved for %s", word, user);
+        return sysdesc_fail(p, "ioports %s: reserved for %s", word, user);
     }
     struct sysdesc_device *d = new_device(p, SYSDESC_IOPORTS);
     if (!d) {
@@ -189,17 +193,17 @@ static int key_ioports(struct parser *p, const char *key, const char *value)
     return 0;
 }
 
-static int key_irq(struct parser *p, const char *key, const char *value)
+static int key_irq(struct sysdesc_parser *p, const char *key, const char *value)
 {
     char word[32];
     uint64_t v;
-    if (single_word(p, key, value, word, sizeof(word)) < 0 ||
-        number_in_range(p, key, word, 0, 15, &v) < 0) {
+    if (sysdesc_single_word(p, key, value, word, sizeof(word)) < 0 ||
+        sysdesc_number_in_range(p, key, word, 0, 15, &v) < 0) {
         return -1;
     }
     const char *user = sysdesc_reserved_irq((unsigned)v);
     if (user) {
-        return fail(p, "irq %s: reserved for %s", word, user);
+        return sysdesc_fail(p, "irq %s: reserved for %s", word, user);
     }
     struct sysdesc_device *d = new_device(p, SYSDESC_IRQ);
     if (!d) {
@@ -209,20 +213,21 @@ static int key_irq(struct parser *p, const char *key, const char *value)
     return 0;
 }
 
-static int key_restart(struct parser *p, const char *key, const char *value)
+static int key_restart(struct sysdesc_parser *p, const char *key, const char *value)
 {
     const char *rest = value;
     char policy[32], count[32], extra[8];
-    if (once(p, key, &p->uk->restart_line) < 0 || next_word(p, &rest, policy, sizeof(policy)) < 0) {
+    if (once(p, key, &p->uk->restart_line) < 0 ||
+        sysdesc_next_word(p, &rest, policy, sizeof(policy)) < 0) {
         return -1;
     }
-    int has_count = next_word(p, &rest, count, sizeof(count));
-    if (has_count < 0 || next_word(p, &rest, extra, sizeof(extra)) != 0) {
-        return fail(p, "bad restart policy '%s' (never, on-failure N or always N)", value);
+    int has_count = sysdesc_next_word(p, &rest, count, sizeof(count));
+    if (has_count < 0 || sysdesc_next_word(p, &rest, extra, sizeof(extra)) != 0) {
+        return sysdesc_fail(p, "bad restart policy '%s' (never, on-failure N or always N)", value);
     }
     if (!strcmp(policy, "never")) {
         if (has_count) {
-            return fail(p, "restart never takes no count");
+            return sysdesc_fail(p, "restart never takes no count");
         }
         p->uk->restart = SYSDESC_RESTART_NEVER;
         return 0;
@@ -232,13 +237,14 @@ static int key_restart(struct parser *p, const char *key, const char *value)
     } else if (!strcmp(policy, "always")) {
         p->uk->restart = SYSDESC_RESTART_ALWAYS;
     } else {
-        return fail(p, "unknown restart policy '%s' (never, on-failure N or always N)", policy);
+        return sysdesc_fail(p, "unknown restart policy '%s' (never, on-failure N or always N)",
+                            policy);
     }
     if (!has_count) {
-        return fail(p, "restart %s needs a count N (the most restarts)", policy);
+        return sysdesc_fail(p, "restart %s needs a count N (the most restarts)", policy);
     }
     uint64_t n;
-    if (number_in_range(p, "restart count", count, 1, SYSDESC_MAX_RESTARTS, &n) < 0) {
+    if (sysdesc_number_in_range(p, "restart count", count, 1, SYSDESC_MAX_RESTARTS, &n) < 0) {
         return -1;
     }
     p->uk->restart_max = (unsigned)n;
@@ -246,17 +252,17 @@ static int key_restart(struct parser *p, const char *key, const char *value)
 }
 
 /* file = PATH [NAME]; NAME defaults to PATH's last component. */
-static int key_file(struct parser *p, const char *key, const char *value)
+static int key_file(struct sysdesc_parser *p, const char *key, const char *value)
 {
     struct sysdesc_unikernel *uk = p->uk;
     char path[SYSDESC_PATH_MAX], name[SYSDESC_PATH_MAX], extra[8];
     int has_name;
-    if (next_word(p, &value, path, sizeof(path)) != 1 ||
-        (has_name = next_word(p, &value, name, sizeof(name))) < 0) {
+    if (sysdesc_next_word(p, &value, path, sizeof(path)) != 1 ||
+        (has_name = sysdesc_next_word(p, &value, name, sizeof(name))) < 0) {
         return -1;
     }
-    if (next_word(p, &value, extra, sizeof(extra)) != 0) {
-        return fail(p, "%s takes a path and an optional name, found more", key);
+    if (sysdesc_next_word(p, &value, extra, sizeof(extra)) != 0) {
+        return sysdesc_fail(p, "%s takes a path and an optional name, found more", key);
     }
     if (!has_name) {
         const char *last = path;
@@ -269,16 +275,17 @@ static int key_file(struct parser *p, const char *key, const char *value)
     }
     size_t n = strlen(name);
     if (n == 0 || n >= SYSDESC_NAME_MAX || strchr(name, '/')) {
-        return fail(p, "bad file name '%s' (1 to %d characters, no '/')", name,
-                    SYSDESC_NAME_MAX - 1);
+        return sysdesc_fail(p, "bad file name '%s' (1 to %d characters, no '/')", name,
+                            SYSDESC_NAME_MAX - 1);
     }
     for (unsigned i = 0; i < uk->nfiles; i++) {
         if (!strcmp(uk->files[i].name, name)) {
-            return fail(p, "duplicate file name '%s' (first on line %u)", name, uk->files[i].line);
+            return sysdesc_fail(p, "duplicate file name '%s' (first on line %u)", name,
+                                uk->files[i].line);
         }
     }
     if (uk->nfiles == SYSDESC_MAX_FILES) {
-        return fail(p, "too many files for '%s' (at most %d)", uk->name, SYSDESC_MAX_FILES);
+        return sysdesc_fail(p, "too many files for '%s' (at most %d)", uk->name, SYSDESC_MAX_FILES);
     }
     struct sysdesc_file *f = &uk->files[uk->nfiles++];
     memcpy(f->path, path, sizeof(f->path));

@@ -6,7 +6,7 @@
 
 #include "sysdesc.h"
 
-struct parser {
+struct sysdesc_parser {
     struct sysdesc *desc;
     struct sysdesc_unikernel *uk; /* section being filled, 0 before the first */
     unsigned line;
@@ -15,23 +15,25 @@ struct parser {
 };
 
 /* Reports "FILE:LINE: message" about the line being parsed; returns -1. */
-int fail(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int sysdesc_fail(struct sysdesc_parser *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /*
  * Next blank-separated word of *s into out: double quotes group blanks into a word and
  * inside them \" and \\ stand for " and \. Returns 1, 0 at the end, -1 on error.
  */
-int next_word(struct parser *p, const char **s, char *out, size_t out_size);
+int sysdesc_next_word(struct sysdesc_parser *p, const char **s, char *out, size_t out_size);
 /* The value as exactly one word; -1 after reporting. */
-int single_word(struct parser *p, const char *key, const char *value, char *out, size_t out_size);
+int sysdesc_single_word(struct sysdesc_parser *p, const char *key, const char *value, char *out,
+                        size_t out_size);
 /* A whole-string unsigned number in base (0: decimal, or hex with 0x); -1 if it is not. */
-int parse_number(const char *s, unsigned base, uint64_t *out);
-int number_in_range(struct parser *p, const char *key, const char *word, uint64_t min, uint64_t max,
-                    uint64_t *out);
+int sysdesc_parse_number(const char *s, unsigned base, uint64_t *out);
+int sysdesc_number_in_range(struct sysdesc_parser *p, const char *key, const char *word,
+                            uint64_t min, uint64_t max, uint64_t *out);
 /* Copies s into the unikernel's string area; -1 after reporting if it is full. */
-int store_string(struct parser *p, const char *s, uint16_t *offset);
+int sysdesc_store_string(struct sysdesc_parser *p, const char *s, uint16_t *offset);
 /* Splits "a<sep>b" in place; returns b, or 0 if sep is absent. */
-char *split_at(char *s, char sep);
+char *sysdesc_split_at(char *s, char sep);
 
-typedef int sysdesc_key_parser(struct parser *p, const char *key, const char *value);
+typedef int sysdesc_key_parser(struct sysdesc_parser *p, const char *key, const char *value);
 /* The parser of a key, or 0 if there is no such key. */
 sysdesc_key_parser *sysdesc_find_key(const char *name);

@@ -19,22 +19,6 @@ static seL4_Word end_page(const struct elf_segment *s)
     return (s->vaddr + s->memsz + PAGE_SIZE - 1) >> PAGE_BITS;
 }
 
-seL4_Word elf_pages(const struct elf_image *elf)
-{
-    seL4_Word pages = 0, next = 0;
-    for (unsigned i = 0; i < elf->nsegments; i++) {
-        seL4_Word first = first_page(&elf->segments[i]), end = end_page(&elf->segments[i]);
-        if (first < next) {
-            first = next;
-        }
-        if (end > first) {
-            pages += end - first;
-            next = end;
-        }
-    }
-    return pages;
-}
-
 static int load_page(struct process *p, seL4_Word vaddr)
 {
     seL4_CPtr frame = object_new(&p->vspace.src, seL4_X86_4K, 0);

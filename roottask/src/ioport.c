@@ -3,6 +3,7 @@
  * the console UART. Each range is issued once at start-up and kept.
  */
 #include "roottask.h"
+#include <rt_ioport.h>
 
 seL4_CPtr ioport_issue(seL4_Word first, seL4_Word last)
 {
@@ -18,21 +19,8 @@ seL4_CPtr ioport_issue(seL4_Word first, seL4_Word last)
 
 uint32_t ioport_in(seL4_CPtr cap, uint16_t port, unsigned width)
 {
-    int err;
     uint32_t value;
-    if (width == 1) {
-        seL4_X86_IOPort_In8_t r = seL4_X86_IOPort_In8(cap, port);
-        err = r.error;
-        value = r.result;
-    } else if (width == 2) {
-        seL4_X86_IOPort_In16_t r = seL4_X86_IOPort_In16(cap, port);
-        err = r.error;
-        value = r.result;
-    } else {
-        seL4_X86_IOPort_In32_t r = seL4_X86_IOPort_In32(cap, port);
-        err = r.error;
-        value = r.result;
-    }
+    seL4_Error err = rt_ioport_in(cap, port, width, &value);
     if (err) {
         fatal("in from port 0x%x failed: error %d", port, err);
     }
@@ -41,9 +29,7 @@ uint32_t ioport_in(seL4_CPtr cap, uint16_t port, unsigned width)
 
 void ioport_out(seL4_CPtr cap, uint16_t port, unsigned width, uint32_t value)
 {
-    seL4_Error err = width == 1   ? seL4_X86_IOPort_Out8(cap, port, value)
-                     : width == 2 ? seL4_X86_IOPort_Out16(cap, port, value)
-                                  : seL4_X86_IOPort_Out32(cap, port, value);
+    seL4_Error err = rt_ioport_out(cap, port, width, value);
     if (err) {
         fatal("out to port 0x%x failed: error %d", port, err);
     }

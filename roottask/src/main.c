@@ -7,27 +7,6 @@
 
 static struct sysdesc desc;
 
-void say(const char *fmt, ...)
-{
-    char line[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof(line), fmt, ap);
-    va_end(ap);
-    printf("roottask: %s\n", line);
-}
-
-void fatal(const char *fmt, ...)
-{
-    char line[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof(line), fmt, ap);
-    va_end(ap);
-    printf("roottask: fatal: %s\n", line);
-    runtime_exit_qemu(1);
-}
-
 static int stop_boot(void)
 {
     say("boot stopped: no unikernel was started");
@@ -45,7 +24,7 @@ int main(void)
     if (archive_load_system(&desc) < 0) {
         return stop_boot();
     }
-    system_desc = &desc;
+    desc_error_file(desc.file);
     say("system %s: %u unikernel%s, %lu MiB of memory free", desc.file, desc.count,
         desc.count == 1 ? "" : "s", alloc_free_bytes() >> 20);
 

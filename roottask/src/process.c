@@ -13,25 +13,12 @@
 
 struct process processes[SYSDESC_MAX_UNIKERNELS];
 unsigned nprocesses;
-const struct sysdesc *system_desc;
 
 #define STACK_PAGES           (UK_INITIAL_STACK_SIZE / PAGE_SIZE)
 #define MEMORY_MAX_CHUNK_BITS 40
 
 /* The init data is assembled here, one process at a time. */
 static char init_buffer[UK_INIT_MAX_PAGES * PAGE_SIZE] __attribute__((aligned(4096)));
-
-int desc_error(unsigned line, const char *fmt, ...)
-{
-    char msg[SYSDESC_ERROR_MAX];
-    int n = snprintf(msg, sizeof(msg), "%s:%u: ", system_desc->file, line);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
-    va_end(ap);
-    say("%s", msg);
-    return -1;
-}
 
 _Static_assert(SYSDESC_MAX_FILES <= UK_MAX_FILES, "every file fits uk_init.files");
 
@@ -90,8 +77,8 @@ int process_plan(struct process *p)
 
     struct vrange ranges[ELFCHECK_MAX_SEGMENTS + 5];
     seL4_Word tables = vspace_tables_needed(ranges, layout(p, ranges));
-    seL4_Word frames = elf_pages(&p->elf) + ROUND_UP(p->init_bytes, PAGE_SIZE) / PAGE_SIZE + 1 +
-                       STACK_PAGES + p->file_pages;
+    seL4_Word frames = elf_page_count(&p->elf) + ROUND_UP(p->init_bytes, PAGE_SIZE) / PAGE_SIZE +
+                       1 + STACK_PAGES + p->file_pages;
     /*
      * process_start makes the CNode first, then the PML4, the TCB and the notification
      * (together less than two pages, the rest of the second lost to alignment), then only

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <runtime.h>
+#include <rt_vspace.h>
 #include <unikernel.h>
 #include "../shared/cpio.h"
 #include "../shared/elfcheck.h"
@@ -14,12 +15,28 @@
 #define PAGE_SIZE      (1ul << PAGE_BITS)
 #define ROUND_UP(x, a) (((x) + (a)-1) & ~((seL4_Word)(a)-1))
 
+/* Named by pointer before the sections that define them (irq.c, process.c). */
+struct process;
+struct irq_route;
+
+/* --- report.c: messages ----------------------------------------------------------------------- */
+
 /* Prints "roottask: " and the message (a whole line). */
 void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Reports a root-task bug or an impossible kernel answer and ends QEMU with status 1. */
 void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+/* Names the description file that desc_error's messages are about. */
+void desc_error_file(const char *file);
+/* Prints "FILE:LINE: message" about the system description; returns -1. */
+int desc_error(unsigned line, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* --- cspace.c: the root task's CSpace -------------------------------------------------------- */
+/* --- ioport.c: the root task's own I/O ports -------------------------------------------------- */
+
+seL4_CPtr ioport_issue(seL4_Word first, seL4_Word last);
+uint32_t ioport_in(seL4_CPtr cap, uint16_t port, unsigned width);
+void ioport_out(seL4_CPtr cap, uint16_t port, unsigned width, uint32_t value);
+
+/* --- cspace.c: the root task's CSpace --------------------------------------------------------- */
 
 /*
  * At start-up the root task moves to a two-level CSpace: the boot CNode stays reachable
@@ -46,7 +63,7 @@ seL4_Error cspace_mint(seL4_CPtr dest, seL4_CPtr src, seL4_CapRights_t rights, s
 seL4_Error cspace_delete(seL4_CPtr slot);
 seL4_Error cspace_revoke(seL4_CPtr slot);
 
-/* --- alloc.c: untyped memory ----------------------------------------------------------------- */
+/* --- alloc.c: untyped memory ------------------------------------------------------------------ */
 
 /* One untyped and how much of it is used, mirroring the kernel's watermark. */
 struct ut {
@@ -86,7 +103,7 @@ struct objsrc {
 /* Makes one object and returns its slot, or 0 after printing why. */
 seL4_CPtr object_new(const struct objsrc *src, seL4_Word type, seL4_Word size_bits);
 
-/* --- vspace.c: address spaces ---------------------------------------------------------------- */
+/* --- vspace.c: address spaces ----------------------------------------------------------------- */
 
 #define VSPACE_MAX_TABLES 256
 
@@ -118,7 +135,38 @@ int asid_assign(seL4_CPtr pml4);
 void *scratch_map(seL4_CPtr frame, unsigned page, int writable, seL4_X86_VMAttributes attr);
 void scratch_unmap(seL4_CPtr frame);
 
-/* --- archive.c: the system archive linked into the root task --------------------------------- */
+/* --- devmem.c: device memory ------------------------------------------------------------------ */
+
+void devmem_init(const seL4_BootInfo *bi);
+/*
+ * Claims the naturally aligned [paddr, paddr + 2^bits) of device memory (bits >= 12) and
+ * returns an untyped covering exactly it, or 0 with the reason in *problem.
+ */
+seL4_CPtr devmem_claim(seL4_Word paddr, seL4_Word bits, const char **problem);
+/* Deletes every frame made from a claimed piece, which stays claimed. */
+void devmem_revoke(seL4_CPtr piece);
+/* Deletes every frame made from a claimed piece and gives the piece up. */
+void devmem_release(seL4_CPtr piece);
+/* Copies len bytes of device memory (e.g. ACPI tables) at paddr into buf. */
+int devmem_read(seL4_Word paddr, void *buf, seL4_Word len);
+
+/* --- acpi.c: the MADT ------------------------------------------------------------------------- */
+
+void acpi_init(const seL4_BootInfo *bi);
+/* Applies the MADT's interrupt source override for an ISA line and finds its IOAPIC input. */
+int acpi_isa_override(unsigned isa_irq, struct irq_route *r);
+
+/* --- clock.c: TSC frequency and wall-clock time at boot --------------------------------------- */
+
+struct boot_clock {
+    seL4_Word tsc_hz;
+    seL4_Word epoch_seconds; /* UTC, from the CMOS RTC */
+    seL4_Word tsc;           /* TSC when epoch_seconds was read */
+};
+extern struct boot_clock boot_clock;
+void clock_init(const seL4_BootInfo *bi);
+
+/* --- archive.c: the system archive linked into the root task ---------------------------------- */
 
 /* Finds and parses the description; returns 0, or -1 after printing the problem. */
 int archive_load_system(struct sysdesc *desc);
@@ -127,12 +175,81 @@ int archive_find_image(const struct sysdesc_unikernel *uk, const void **data, si
 /* A file a unikernel carries, likewise. */
 int archive_find_file(const struct sysdesc_file *f, const void **data, size_t *size);
 
+/* --- pci.c ------------------------------------------------------------------------------------ */
+
+#define PCI_MAX_DEVICES 64
+#define PCI_BARS        UK_PCI_BARS
+
+struct pci_bar {
+    uint64_t base, size; /* size 0: unused (or the upper half of a 64-bit BAR) */
+    int is_io, is_64bit, prefetchable;
+};
+
+struct pci_device {
+    uint8_t bus, dev, fn, header_type;
+    uint16_t vendor, device;
+    uint32_t class_rev;
+    uint8_t irq_line, irq_pin;
+    unsigned msi_cap, msix_cap; /* capability offsets, 0 if absent */
+    uint32_t bar_reg[PCI_BARS]; /* BAR registers as found */
+    struct pci_bar bars[PCI_BARS];
+    int owner;           /* index of the process it is granted to, or -1 */
+    unsigned owner_line; /* description line that granted it */
+    int msi_vector_set;  /* the root task programs MSI with msi_vector */
+    seL4_Word msi_vector;
+};
+
+extern struct pci_device pci_devices[PCI_MAX_DEVICES];
+extern unsigned pci_ndevices;
+
+void pci_init(void);
+struct pci_device *pci_find(const struct sysdesc_device *want);
+const char *pci_name(const struct pci_device *d);
+uint32_t pci_read(const struct pci_device *d, unsigned off, unsigned width);
+void pci_write(const struct pci_device *d, unsigned off, unsigned width, uint32_t value);
+/* Turns decoding (and MSI, if the root task programs it) on for a device being granted. */
+void pci_enable(struct pci_device *d);
+/* Stops a device's DMA, decoding and interrupts when its unikernel ends. */
+void pci_disable(struct pci_device *d);
+/* A mediated configuration access (UK_SVC_PCI_CONF_READ/WRITE); returns a reply label. */
+seL4_Word pci_service(struct process *p, int write, const seL4_Word *mr, seL4_Word len,
+                      seL4_Word *value);
+
+/* --- irq.c: interrupts ------------------------------------------------------------------------ */
+
 /* Where an interrupt arrives: IOAPIC index and input, trigger mode and polarity. */
 struct irq_route {
     seL4_Word ioapic, pin;
     seL4_Word level;    /* 1: level-triggered */
     seL4_Word polarity; /* 1: active-low */
 };
+
+int irq_route_isa(unsigned isa_irq, struct irq_route *r);
+int irq_route_pci(unsigned line, struct irq_route *r);
+/* New handler caps (root task slots) with a fresh vector each; 0 after printing why. */
+seL4_CPtr irq_claim_ioapic(const struct irq_route *r, seL4_Word *vector);
+seL4_CPtr irq_claim_msi(unsigned bus, unsigned dev, unsigned fn, seL4_Word *vector);
+/* Binds handler to notification through badged (an empty slot) and acknowledges it. */
+int irq_bind(seL4_CPtr handler, seL4_CPtr notification, seL4_Word badge, seL4_CPtr badged);
+/* An ISA interrupt for the root task itself, bound to notification with badge. */
+seL4_CPtr irq_claim_isa(unsigned isa_irq, seL4_CPtr notification, seL4_Word badge,
+                        struct irq_route *route);
+
+/* --- irqshare.c: interrupt lines shared between unikernels ------------------------------------ */
+
+/* Turns a claimed IOAPIC handler into a shared line (bound to the root task); -1 if full. */
+int irqshare_line(seL4_CPtr handler);
+void irqshare_add(unsigned line, struct process *p);
+/* At start: the process's stand-in handler cap (a slot of its CNode), or 0. */
+seL4_Word irqshare_grant(unsigned line, struct process *p, seL4_Word bit);
+/* The shared lines whose bits are set fired: pass them on. */
+void irqshare_fire(seL4_Word bits);
+/* A stand-in handler was invoked; returns the reply label (a seL4_Error). */
+seL4_Word irqshare_ack(seL4_Word badge, seL4_Word label);
+/* The process ended: it no longer holds up its lines. */
+void irqshare_leave(struct process *p);
+
+/* --- devices.c: what a process is granted from the description -------------------------------- */
 
 /* What a process was granted from its description (claimed once, granted at every start). */
 struct device_region {
@@ -163,7 +280,29 @@ struct process_devices {
     } irqs[UK_MAX_IRQS];
 };
 
-/* --- process.c: one unikernel process -------------------------------------------------------- */
+/* Finds and claims the process's devices (PCI, I/O ports, IRQs); -1 after printing why. */
+int devices_plan(struct process *p);
+/* Device frames the process maps (for planning its address space). */
+seL4_Word devices_frame_count(const struct process *p);
+/* Maps and hands over the claimed devices and lists them in the init data. */
+int devices_grant(struct process *p, struct uk_init *ui);
+/* Quiesces the devices (no more DMA or interrupts into freed memory) and takes them back. */
+void devices_teardown(struct process *p);
+
+/* --- elf_load.c ------------------------------------------------------------------------------- */
+
+int elf_load(struct process *p);
+
+/* --- initdata.c ------------------------------------------------------------------------------- */
+
+/* Bytes of init data a process will need (for planning). */
+seL4_Word initdata_size(const struct process *p);
+/* Fills the fields that come from the description and the machine. */
+void initdata_begin(const struct process *p, struct uk_init *ui);
+/* Appends argv/env after the struct (the buffer holds initdata_size bytes); returns the size. */
+seL4_Word initdata_finish(const struct process *p, struct uk_init *ui);
+
+/* --- process.c: one unikernel process --------------------------------------------------------- */
 
 enum process_state {
     PROC_PLANNED,
@@ -213,33 +352,19 @@ struct process {
 
 extern struct process processes[SYSDESC_MAX_UNIKERNELS];
 extern unsigned nprocesses;
-extern const struct sysdesc *system_desc;
 
-/* Prints "FILE:LINE: message" about the system description; returns -1. */
-int desc_error(unsigned line, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Checks an image and reserves everything the process needs; -1 after printing why. */
 int process_plan(struct process *p);
 /* Builds the process from its plan and starts it; -1 after printing why. */
 int process_start(struct process *p);
 /* Stops the process and returns everything it had to the plan. */
 void process_teardown(struct process *p);
+/* Copies a root-task cap into the process's next free slot; returns the slot or 0. */
+seL4_Word process_grant(struct process *p, seL4_CPtr src, seL4_CapRights_t rights);
+seL4_Word process_grant_badged(struct process *p, seL4_CPtr src, seL4_CapRights_t rights,
+                               seL4_Word badge);
 
-/* --- elf_load.c ------------------------------------------------------------------------------ */
-
-/* Pages the image occupies (a page shared by two segments counts once). */
-seL4_Word elf_pages(const struct elf_image *elf);
-int elf_load(struct process *p);
-
-/* --- initdata.c ------------------------------------------------------------------------------ */
-
-/* Bytes of init data a process will need (for planning). */
-seL4_Word initdata_size(const struct process *p);
-/* Fills the fields that come from the description and the machine. */
-void initdata_begin(const struct process *p, struct uk_init *ui);
-/* Appends argv/env after the struct (the buffer holds initdata_size bytes); returns the size. */
-seL4_Word initdata_finish(const struct process *p, struct uk_init *ui);
-
-/* --- console.c ------------------------------------------------------------------------------- */
+/* --- console.c -------------------------------------------------------------------------------- */
 
 void console_write(struct process *p, const char *bytes, seL4_Word n);
 void console_flush(struct process *p);
@@ -247,7 +372,29 @@ void console_flush(struct process *p);
 seL4_Word console_read(char *buf, seL4_Word max);
 void console_init(void);
 
-/* --- service.c: requests on the service endpoint --------------------------------------------- */
+/* --- timer.c: the shared timer ---------------------------------------------------------------- */
+
+void timer_init(void);
+/* Where the timer's interrupt arrives (no unikernel may have it). */
+extern struct irq_route timer_route;
+/* Sets (deadline != 0) or cancels the process's TSC deadline; returns a reply label. */
+seL4_Word timer_set(struct process *p, uint64_t deadline);
+void timer_cancel(struct process *p);
+void timer_interrupt(void);
+/* Signals every passed deadline and re-arms the hardware for the earliest one left. */
+void timer_check(void);
+
+/* --- lifecycle.c ------------------------------------------------------------------------------ */
+
+/* The process ended (exit or fault already recorded): tear down, restart or finish. */
+void lifecycle_ended(struct process *p);
+/* A fault message from the process's thread (label and MRs as received). */
+void lifecycle_fault(struct process *p, seL4_Word label, const seL4_Word *mr, seL4_Word len);
+int lifecycle_all_done(void);
+/* Prints the summary line; returns 0 iff every process exited 0. */
+int lifecycle_summary(void);
+
+/* --- service.c: requests on the service endpoint ---------------------------------------------- */
 
 #define BADGE_SERVICE    (1ul << 32)
 #define BADGE_FAULT      (2ul << 32)
@@ -264,147 +411,7 @@ void console_init(void);
 
 extern seL4_CPtr service_endpoint;
 void service_init(void);
+/* The root task's own notification (timer and shared interrupt lines). */
+seL4_CPtr service_notification(void);
 /* Runs until every process has ended for good; returns the system's exit status. */
 int service_loop(void);
-
-/* --- lifecycle.c ----------------------------------------------------------------------------- */
-
-/* The process ended (exit or fault already recorded): tear down, restart or finish. */
-void lifecycle_ended(struct process *p);
-/* A fault message from the process's thread (label and MRs as received). */
-void lifecycle_fault(struct process *p, seL4_Word label, const seL4_Word *mr, seL4_Word len);
-int lifecycle_all_done(void);
-/* Prints the summary line; returns 0 iff every process exited 0. */
-int lifecycle_summary(void);
-
-/* --- ioport.c: the root task's own I/O ports ------------------------------------------------- */
-
-seL4_CPtr ioport_issue(seL4_Word first, seL4_Word last);
-uint32_t ioport_in(seL4_CPtr cap, uint16_t port, unsigned width);
-void ioport_out(seL4_CPtr cap, uint16_t port, unsigned width, uint32_t value);
-
-/* --- clock.c: TSC frequency and wall-clock time at boot -------------------------------------- */
-
-struct boot_clock {
-    seL4_Word tsc_hz;
-    seL4_Word epoch_seconds; /* UTC, from the CMOS RTC */
-    seL4_Word tsc;           /* TSC when epoch_seconds was read */
-};
-extern struct boot_clock boot_clock;
-void clock_init(const seL4_BootInfo *bi);
-
-/* --- timer.c: the shared timer --------------------------------------------------------------- */
-
-void timer_init(void);
-/* Where the timer's interrupt arrives (no unikernel may have it). */
-extern struct irq_route timer_route;
-/* Sets (deadline != 0) or cancels the process's TSC deadline; returns a reply label. */
-seL4_Word timer_set(struct process *p, uint64_t deadline);
-void timer_cancel(struct process *p);
-void timer_interrupt(void);
-/* Signals every passed deadline and re-arms the hardware for the earliest one left. */
-void timer_check(void);
-seL4_CPtr service_notification(void);
-
-/* --- irq.c: interrupts ----------------------------------------------------------------------- */
-
-int irq_route_isa(unsigned isa_irq, struct irq_route *r);
-int irq_route_pci(unsigned line, struct irq_route *r);
-/* New handler caps (root task slots) with a fresh vector each; 0 after printing why. */
-seL4_CPtr irq_claim_ioapic(const struct irq_route *r, seL4_Word *vector);
-seL4_CPtr irq_claim_msi(unsigned bus, unsigned dev, unsigned fn, seL4_Word *vector);
-/* Binds handler to notification through badged (an empty slot) and acknowledges it. */
-int irq_bind(seL4_CPtr handler, seL4_CPtr notification, seL4_Word badge, seL4_CPtr badged);
-/* An ISA interrupt for the root task itself, bound to notification with badge. */
-seL4_CPtr irq_claim_isa(unsigned isa_irq, seL4_CPtr notification, seL4_Word badge,
-                        struct irq_route *route);
-
-/* --- acpi.c: the MADT ------------------------------------------------------------------------ */
-
-void acpi_init(const seL4_BootInfo *bi);
-/* Applies the MADT's interrupt source override for an ISA line and finds its IOAPIC input. */
-int acpi_isa_override(unsigned isa_irq, struct irq_route *r);
-
-/* --- devmem.c: device memory ----------------------------------------------------------------- */
-
-void devmem_init(const seL4_BootInfo *bi);
-/*
- * Claims the naturally aligned [paddr, paddr + 2^bits) of device memory (bits >= 12) and
- * returns an untyped covering exactly it, or 0 with the reason in *problem.
- */
-seL4_CPtr devmem_claim(seL4_Word paddr, seL4_Word bits, const char **problem);
-/* Deletes every frame made from a claimed piece, which stays claimed. */
-void devmem_revoke(seL4_CPtr piece);
-/* Deletes every frame made from a claimed piece and gives the piece up. */
-void devmem_release(seL4_CPtr piece);
-/* Copies len bytes of device memory (e.g. ACPI tables) at paddr into buf. */
-int devmem_read(seL4_Word paddr, void *buf, seL4_Word len);
-
-/* --- devices.c: what a process is granted from the description ------------------------------- */
-
-/* Finds and claims the process's devices (PCI, I/O ports, IRQs); -1 after printing why. */
-int devices_plan(struct process *p);
-/* Device frames the process maps (for planning its address space). */
-seL4_Word devices_frame_count(const struct process *p);
-/* Maps and hands over the claimed devices and lists them in the init data. */
-int devices_grant(struct process *p, struct uk_init *ui);
-/* Quiesces the devices (no more DMA or interrupts into freed memory) and takes them back. */
-void devices_teardown(struct process *p);
-/* Copies a root-task cap into the process's next free slot; returns the slot or 0. */
-seL4_Word process_grant(struct process *p, seL4_CPtr src, seL4_CapRights_t rights);
-seL4_Word process_grant_badged(struct process *p, seL4_CPtr src, seL4_CapRights_t rights,
-                               seL4_Word badge);
-
-/* --- irqshare.c: interrupt lines shared between unikernels ---------------------------------- */
-
-/* Turns a claimed IOAPIC handler into a shared line (bound to the root task); -1 if full. */
-int irqshare_line(seL4_CPtr handler);
-void irqshare_add(unsigned line, struct process *p);
-/* At start: the process's stand-in handler cap (a slot of its CNode), or 0. */
-seL4_Word irqshare_grant(unsigned line, struct process *p, seL4_Word bit);
-/* The shared lines whose bits are set fired: pass them on. */
-void irqshare_fire(seL4_Word bits);
-/* A stand-in handler was invoked; returns the reply label (a seL4_Error). */
-seL4_Word irqshare_ack(seL4_Word badge, seL4_Word label);
-/* The process ended: it no longer holds up its lines. */
-void irqshare_leave(struct process *p);
-
-/* --- pci.c ------------------------------------------------------------------------------------ */
-
-#define PCI_MAX_DEVICES 64
-#define PCI_BARS        UK_PCI_BARS
-
-struct pci_bar {
-    uint64_t base, size; /* size 0: unused (or the upper half of a 64-bit BAR) */
-    int is_io, is_64bit, prefetchable;
-};
-
-struct pci_device {
-    uint8_t bus, dev, fn, header_type;
-    uint16_t vendor, device;
-    uint32_t class_rev;
-    uint8_t irq_line, irq_pin;
-    unsigned msi_cap, msix_cap; /* capability offsets, 0 if absent */
-    uint32_t bar_reg[PCI_BARS]; /* BAR registers as found */
-    struct pci_bar bars[PCI_BARS];
-    int owner;           /* index of the process it is granted to, or -1 */
-    unsigned owner_line; /* description line that granted it */
-    int msi_vector_set;  /* the root task programs MSI with msi_vector */
-    seL4_Word msi_vector;
-};
-
-extern struct pci_device pci_devices[PCI_MAX_DEVICES];
-extern unsigned pci_ndevices;
-
-void pci_init(void);
-struct pci_device *pci_find(const struct sysdesc_device *want);
-const char *pci_name(const struct pci_device *d);
-uint32_t pci_read(const struct pci_device *d, unsigned off, unsigned width);
-void pci_write(const struct pci_device *d, unsigned off, unsigned width, uint32_t value);
-/* Turns decoding (and MSI, if the root task programs it) on for a device being granted. */
-void pci_enable(struct pci_device *d);
-/* Stops a device's DMA, decoding and interrupts when its unikernel ends. */
-void pci_disable(struct pci_device *d);
-/* A mediated configuration access (UK_SVC_PCI_CONF_READ/WRITE); returns a reply label. */
-seL4_Word pci_service(struct process *p, int write, const seL4_Word *mr, seL4_Word len,
-                      seL4_Word *value);

@@ -32,18 +32,6 @@ static int has_table(const struct vspace *vs, seL4_Word shift, seL4_Word prefix)
     return 0;
 }
 
-static seL4_Error map_table(seL4_Word type, seL4_CPtr table, seL4_CPtr pml4, seL4_Word vaddr)
-{
-    switch (type) {
-    case seL4_X86_PDPTObject:
-        return seL4_X86_PDPT_Map(table, pml4, vaddr, seL4_X86_Default_VMAttributes);
-    case seL4_X86_PageDirectoryObject:
-        return seL4_X86_PageDirectory_Map(table, pml4, vaddr, seL4_X86_Default_VMAttributes);
-    default:
-        return seL4_X86_PageTable_Map(table, pml4, vaddr, seL4_X86_Default_VMAttributes);
-    }
-}
-
 static int ensure_tables(struct vspace *vs, seL4_Word vaddr)
 {
     for (unsigned l = 0; l < ARRAY_SIZE(levels); l++) {
@@ -59,7 +47,7 @@ static int ensure_tables(struct vspace *vs, seL4_Word vaddr)
         if (!table) {
             return -1;
         }
-        seL4_Error err = map_table(levels[l].type, table, vs->pml4, vaddr);
+        seL4_Error err = rt_map_table(levels[l].type, table, vs->pml4, vaddr);
         /* DeleteFirst: the level exists already (the kernel made it for the root task). */
         if (err && err != seL4_DeleteFirst) {
             say("mapping a paging structure at 0x%lx failed: error %d", vaddr, err);

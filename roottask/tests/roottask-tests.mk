@@ -2,8 +2,8 @@
 #   host unit tests of the shared parser, ELF checker and CPIO reader, and of bake;
 #   QEMU tests that boot systems of test guests and check the console log and exit status.
 #
-#   make test-roottask                                    everything
-#   make test-roottask KERNEL=/work/oracle/kernel32.elf   on upstream seL4
+#   make test-roottask                                          everything
+#   make test-roottask KERNEL=/path/to/upstream/kernel32.elf    on upstream seL4
 
 RT_TEST_BUILD := $(BUILD)/roottask/tests
 GUEST_BUILD := $(RT_TEST_BUILD)/guests
@@ -12,7 +12,7 @@ GUESTS := $(patsubst roottask/tests/guests/%.c,$(GUEST_BUILD)/%.elf,\
 	$(filter-out roottask/tests/guests/guest.c,$(wildcard roottask/tests/guests/*.c)))
 
 # Guests are linked by bake itself, without the platform.
-$(GUEST_BUILD)/%.elf: $(GUEST_BUILD)/%.o $(GUEST_RT_OBJS) $(RUNTIME_LIB) $(LIBSEL4_LIB) | tools-bake
+$(GUEST_BUILD)/%.elf: $(GUEST_BUILD)/%.o $(GUEST_RT_OBJS) $(RUNTIME_LIB) $(LIBSEL4_LIB) $(BAKE)
 	@echo "  BAKE    $@"
 	$(Q)$(BAKE) link --no-platform --linker-script runtime/user.ld --build $(BUILD) -o $@ \
 		$(GUEST_RT_OBJS) $<
@@ -28,7 +28,7 @@ RT_SYSTEM_RESULTS := $(patsubst roottask/tests/systems/%.system,$(RT_TEST_BUILD)
 	$(RT_SYSTEMS))
 
 $(RT_TEST_BUILD)/systems/%.passed: roottask/tests/systems/%.system roottask/tests/system-test \
-		$(ROOTTASK_OBJ) $(GUESTS) $(KERNEL) roottask-test-always | tools-bake
+		$(ROOTTASK_OBJ) $(GUESTS) $(KERNEL) $(BAKE) roottask-test-always
 	@rm -f $@
 	$(Q)BAKE=$(BAKE) ROOTTASK_OBJ=$(ROOTTASK_OBJ) KERNEL=$(KERNEL) IMAGES=$(GUEST_BUILD) \
 		OUT=$(RT_TEST_BUILD)/systems QEMU_RUN=$(QEMU_RUN) roottask/tests/system-test $< && touch $@
@@ -46,12 +46,13 @@ RT_HOST_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all
 
 $(RT_HOST_BIN)/test_sysdesc: roottask/shared/sysdesc.c roottask/shared/sysdesc_keys.c
 $(RT_HOST_BIN)/test_elfcheck: roottask/shared/elfcheck.c
-$(RT_HOST_BIN)/test_cpio: roottask/shared/cpio.c tools/bake/util.c tools/bake/cpio_write.c
-$(RT_HOST_BIN)/test_%: roottask/tests/host/test_%.c roottask/tests/host/host_test.h \
+$(RT_HOST_BIN)/test_cpio: roottask/shared/cpio.c roottask/shared/elfcheck.c tools/bake/util.c \
+	tools/bake/cpio_write.c
+$(RT_HOST_BIN)/test_%: roottask/tests/host/test_%.c tests/common/host_check.h \
 		$(wildcard roottask/shared/*.h)
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
-	$(Q)$(HOSTCC) $(filter-out -MMD -MP,$(HOST_CFLAGS)) $(RT_HOST_SANITIZE) $(HOST_INCLUDES) \
+	$(Q)$(HOSTCC) $(filter-out -MMD -MP,$(HOST_CFLAGS)) $(RT_HOST_SANITIZE) $(HOST_INCLUDES) -Itests/common \
 		-o $@ $(filter %.c,$^)
 
 # The example in README.md's "System description reference" must parse too.

@@ -12,7 +12,7 @@
  * after each unit of work.
  *
  * rt_map_frame() maps a frame into a VSpace, creating (from the allocator) whichever paging
- * structures are missing on the way.
+ * structures are missing on the way (rt_vspace.h).
  */
 #pragma once
 

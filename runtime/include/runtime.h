@@ -67,8 +67,7 @@ size_t strlcpy(char *dst, const char *src, size_t size);
 unsigned long strtoul(const char *s, char **end, int base);
 long strtol(const char *s, char **end, int base);
 
-/* --- Small helpers -----------------------------------------------------------------------------
- */
+/* --- Small helpers ---------------------------------------------------------------------------- */
 
 static inline uint64_t runtime_rdtsc(void)
 {

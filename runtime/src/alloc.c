@@ -2,6 +2,7 @@
  * Object and slot allocation for root tasks (see rt_alloc.h).
  */
 #include <rt_alloc.h>
+#include <rt_vspace.h>
 
 void rt_alloc_init(struct rt_alloc *a, seL4_CPtr cnode, seL4_Word slot_first, seL4_Word slot_end)
 {
@@ -118,57 +119,13 @@ void rt_alloc_reset(struct rt_alloc *a)
     a->slot_next = a->slot_first;
 }
 
-/* The paging structure whose absence the kernel reports as `bits_left`, or -1. */
-static int missing_level(seL4_Word bits_left, seL4_Word *type)
+static seL4_Error table_from(void *a, seL4_Word type, seL4_CPtr *cap)
 {
-    switch (bits_left) {
-    case SEL4_MAPPING_LOOKUP_NO_PT:
-        *type = seL4_X86_PageTableObject;
-        return 0;
-    case SEL4_MAPPING_LOOKUP_NO_PD:
-        *type = seL4_X86_PageDirectoryObject;
-        return 0;
-    case SEL4_MAPPING_LOOKUP_NO_PDPT:
-        *type = seL4_X86_PDPTObject;
-        return 0;
-    default:
-        return -1;
-    }
-}
-
-static seL4_Error map_structure(seL4_Word type, seL4_CPtr cap, seL4_CPtr vspace, seL4_Word vaddr)
-{
-    switch (type) {
-    case seL4_X86_PageTableObject:
-        return seL4_X86_PageTable_Map(cap, vspace, vaddr, seL4_X86_Default_VMAttributes);
-    case seL4_X86_PageDirectoryObject:
-        return seL4_X86_PageDirectory_Map(cap, vspace, vaddr, seL4_X86_Default_VMAttributes);
-    default:
-        return seL4_X86_PDPT_Map(cap, vspace, vaddr, seL4_X86_Default_VMAttributes);
-    }
+    return rt_alloc_object(a, type, 0, cap);
 }
 
 seL4_Error rt_map_frame(struct rt_alloc *a, seL4_CPtr vspace, seL4_CPtr frame, seL4_Word vaddr,
                         seL4_CapRights_t rights, seL4_Word attr)
 {
-    for (int tries = 0; tries < 4; tries++) {
-        seL4_Error err = seL4_X86_Page_Map(frame, vspace, vaddr, rights, attr);
-        if (err != seL4_FailedLookup) {
-            return err;
-        }
-        seL4_Word type;
-        if (missing_level(seL4_GetMR(SEL4_MAPPING_LOOKUP_LEVEL), &type) != 0) {
-            return err;
-        }
-        seL4_CPtr cap;
-        err = rt_alloc_object(a, type, 0, &cap);
-        if (err != seL4_NoError) {
-            return err;
-        }
-        err = map_structure(type, cap, vspace, vaddr);
-        if (err != seL4_NoError) {
-            return err;
-        }
-    }
-    return seL4_FailedLookup;
+    return rt_map_frame_with(vspace, frame, vaddr, rights, attr, table_from, a);
 }

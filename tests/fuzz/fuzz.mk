@@ -5,7 +5,7 @@
 #   make fuzz ... TRACE_FROM=K          also print every invocation from number K on
 #   make fuzz ... ICOUNT=1              deterministic run (-icount), to reproduce a finding
 #   make fuzz ... WORLD_LIFE=K          rebuild the fuzz world every K invocations (20000)
-#   ... KERNEL=/work/oracle/kernel32.elf   on upstream (use a small N: it logs every error)
+#   ... KERNEL=/path/to/upstream/kernel32.elf  on upstream (use a small N: it logs every error)
 #
 # A run passes if QEMU reports success, the log has no kernel panic, and its last line is
 # "fuzz: N invocations, 0 kernel faults".

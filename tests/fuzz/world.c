@@ -3,6 +3,7 @@
  */
 #include <rt_thread.h>
 #include "world.h"
+#include "../common/cmos.h"
 
 #define TRY(what, expr)           \
     do {                          \
@@ -241,28 +242,6 @@ static seL4_Error device_untyped(struct fz_world *w, seL4_CPtr *cap)
     return rt_alloc_device_object(&w->arena, seL4_UntypedObject, 16, cap, &paddr);
 }
 
-/* CMOS registers, through the supervisor's copy of the world's port cap. */
-static seL4_Word cmos_read(seL4_CPtr port, seL4_Word reg)
-{
-    seL4_X86_IOPort_Out8(port, 0x70, reg);
-    return seL4_X86_IOPort_In8(port, 0x71).result;
-}
-
-static void cmos_write(seL4_CPtr port, seL4_Word reg, seL4_Word value)
-{
-    seL4_X86_IOPort_Out8(port, 0x70, reg);
-    seL4_X86_IOPort_Out8(port, 0x71, value);
-}
-
-/* RTC periodic interrupts (bit 6 of register B, 1024 Hz as the BIOS sets the rate) on or
- * off; reading register C re-arms the interrupt. */
-static void rtc_periodic(seL4_CPtr port, int on)
-{
-    seL4_Word b = cmos_read(port, 0x0b);
-    cmos_write(port, 0x0b, on ? b | 0x40 : b & ~0x40ul);
-    cmos_read(port, 0x0c);
-}
-
 /*
  * Untypeds, address-space authority, IRQ handlers, I/O ports. Not IRQControl (nor
  * IOPortControl, which could issue the debug-exit port): neither can be copied (both derive
@@ -299,8 +278,8 @@ static int give_authority(struct fz_world *w, seL4_CPtr n1)
         seL4_X86_IOPortControl_Issue(seL4_CapIOPortControl, 0x80, 0x80, w->r, 40, FZ_R_BITS));
     w->cmos = rt_alloc_slot(&w->arena);
     TRY("I/O ports 0x70-0x71 (CMOS)",
-        seL4_X86_IOPortControl_Issue(seL4_CapIOPortControl, 0x70, 0x71, ROOT_CNODE, w->cmos,
-                                     WORD_BITS));
+        seL4_X86_IOPortControl_Issue(seL4_CapIOPortControl, CMOS_PORT_INDEX, CMOS_PORT_DATA,
+                                     ROOT_CNODE, w->cmos, WORD_BITS));
     TRY("CMOS ports", give(w, 41, w->cmos, seL4_AllRights, 0, seL4_CapType_IOPort));
     rtc_periodic(w->cmos, 1);
     return 0;

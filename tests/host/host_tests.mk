@@ -6,7 +6,8 @@ HOST_KLOGIC_OBJS := $(addprefix $(BUILD)/host/,tests/host/kernel_logic_test.o \
 	tests/host/kernel_stubs.o kernel/src/cspace.o kernel/src/cdt.o kernel/object/cap.o \
 	kernel/src/errors.o)
 
-$(BUILD)/host/kernel/%.o $(BUILD)/host/tests/host/%.o: HOST_INCLUDES += -Ikernel/include -Itests/host
+$(BUILD)/host/kernel/%.o $(BUILD)/host/tests/host/%.o: HOST_INCLUDES += -Ikernel/include -Itests/host \
+	-Itests/common
 
 $(HOST_KLOGIC): $(HOST_KLOGIC_OBJS)
 	@echo "  HOSTLD  $@"

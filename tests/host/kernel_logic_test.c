@@ -7,11 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <kernel.h>
-#include "check.h"
+#include "host_check.h"
 #include "kernel_stubs.h"
 #include <untyped.h>
-
-int host_checks_failed, host_checks_run;
 
 /* Dummy kernel objects: only their addresses matter here. */
 static endpoint_t endpoints[4] __attribute__((aligned(64)));
@@ -277,7 +275,10 @@ static void test_untyped_placement(void)
     CHECK_EQ(left, 0);
 }
 
-static const struct host_test tests[] = {
+static const struct {
+    const char *name;
+    void (*fn)(void);
+} tests[] = {
     {"message_info_packing", test_message_info_packing},
     {"untyped_placement", test_untyped_placement},
     {"resolve_root_cnode", test_resolve_root_cnode},

@@ -2,7 +2,7 @@
 # tests/README.md). It must pass unchanged on upstream seL4 in the pinned configuration:
 #
 #   make test-kernel                                   on our kernel (debug build)
-#   make test-kernel KERNEL=/path/to/kernel32.elf      on upstream
+#   make test-kernel KERNEL=/path/to/upstream/kernel32.elf  on upstream
 #   make test-kernel TESTS='cnode_*,ipc_call*'         only the tests matching these globs
 #   make test-kernel-prod                              the same suite built for a production
 #                                                      kernel (no debug calls; KERNEL_PROD=...)

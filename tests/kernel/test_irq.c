@@ -4,6 +4,7 @@
  * periodic interrupt (ISA IRQ 8 = IOAPIC 0 pin 8, edge, active high) to a notification.
  */
 #include "support.h"
+#include "../common/cmos.h"
 
 #define RTC_PIN    8
 #define VECTOR     10 /* user IRQ index: CPU vector 0x30 + 10 */
@@ -160,23 +161,10 @@ struct rtc {
     seL4_CPtr port, handler, ntfn;
 };
 
-static seL4_Word rtc_read(seL4_CPtr port, seL4_Word reg)
-{
-    seL4_X86_IOPort_Out8(port, 0x70, reg);
-    return seL4_X86_IOPort_In8(port, 0x71).result;
-}
-
-static void rtc_write(seL4_CPtr port, seL4_Word reg, seL4_Word value)
-{
-    seL4_X86_IOPort_Out8(port, 0x70, reg);
-    seL4_X86_IOPort_Out8(port, 0x71, value);
-}
-
 /* Run by the supervisor after the test: periodic interrupts off, flag cleared. */
 static void rtc_stop(seL4_Word port)
 {
-    rtc_write(port, 0x0b, rtc_read(port, 0x0b) & ~0x40ul);
-    rtc_read(port, 0x0c);
+    rtc_periodic(port, 0);
 }
 
 /* Issues the RTC ports and IRQ, binds a badged notification, starts 256 Hz interrupts. */
@@ -184,16 +172,16 @@ static struct rtc rtc_start(void)
 {
     struct rtc r;
     r.port = alloc_slot();
-    CHECK_OK(seL4_X86_IOPortControl_Issue(seL4_CapIOPortControl, 0x70, 0x71, ROOT_CNODE, r.port,
-                                          WORD_BITS));
+    CHECK_OK(seL4_X86_IOPortControl_Issue(seL4_CapIOPortControl, CMOS_PORT_INDEX, CMOS_PORT_DATA,
+                                          ROOT_CNODE, r.port, WORD_BITS));
     defer_call(rtc_stop, r.port);
     r.handler = alloc_slot();
     CHECK_OK(get_ioapic(r.handler, 0, RTC_PIN, 0, 0, VECTOR));
     r.ntfn = alloc_obj(seL4_NotificationObject, 0);
     CHECK_OK(seL4_IRQHandler_SetNotification(r.handler, mint_badged(r.ntfn, NTFN_BADGE)));
-    rtc_read(r.port, 0x0c);
-    rtc_write(r.port, 0x0a, (rtc_read(r.port, 0x0a) & 0xf0) | 0x08); /* rate 8: 256 Hz */
-    rtc_write(r.port, 0x0b, rtc_read(r.port, 0x0b) | 0x40);          /* periodic on */
+    cmos_read(r.port, RTC_REG_C);
+    cmos_write(r.port, RTC_REG_A, (cmos_read(r.port, RTC_REG_A) & 0xf0) | 0x08); /* 256 Hz */
+    cmos_write(r.port, RTC_REG_B, cmos_read(r.port, RTC_REG_B) | RTC_B_PERIODIC);
     return r;
 }
 
@@ -215,7 +203,7 @@ static seL4_Word wait_irq(seL4_CPtr ntfn, unsigned ms)
 /* Tells the RTC the interrupt was seen (it raises the line again at the next period). */
 static void rtc_ack_device(struct rtc *r)
 {
-    CHECK_EQ(rtc_read(r->port, 0x0c) & 0x40, 0x40); /* periodic flag was set */
+    CHECK_EQ(cmos_read(r->port, RTC_REG_C) & 0x40, 0x40); /* periodic flag was set */
 }
 
 TEST(irq_rtc_delivered_and_acked)
@@ -250,7 +238,7 @@ TEST(irq_clear_unbinds)
     CHECK_EQ(wait_irq(r.ntfn, 50), 0);
     /* Bound again (to another badge), the interrupt comes back after an Ack. */
     CHECK_OK(seL4_IRQHandler_SetNotification(r.handler, mint_badged(r.ntfn, 0x200)));
-    rtc_read(r.port, 0x0c);
+    cmos_read(r.port, RTC_REG_C);
     CHECK_OK(seL4_IRQHandler_Ack(r.handler));
     CHECK_EQ(wait_irq(r.ntfn, 1000), 0x200);
 }
@@ -284,6 +272,6 @@ TEST(irq_deleted_handler_stops_delivery)
      * with nobody to tell. Acknowledging re-opens it whatever happened.
      */
     CHECK_OK(seL4_IRQHandler_Ack(r.handler));
-    rtc_read(r.port, 0x0c);
+    cmos_read(r.port, RTC_REG_C);
     CHECK_EQ(wait_irq(r.ntfn, 1000), NTFN_BADGE);
 }

@@ -46,11 +46,11 @@ netbsd_nic = -netdev user,id=n$(1),hostfwd=tcp:127.0.0.1:@PORT$(1)@-:7 -device $
 # tests/netbsd/run-system with the checks NB_CHECKS and the QEMU arguments NB_QEMU; the
 # console log is kept in $(NETBSD_BUILD)/NAME.log.
 NB_NAME = $(basename $(notdir $(NB_SYSTEM)))
-NETBSD_RUN = $(MAKE) --no-print-directory image SYSTEM=$(NB_SYSTEM) IMAGES=$(NB_IMAGES) && \
+NETBSD_RUN = $(call image_bake,$(NB_SYSTEM),$(NB_IMAGES)) && \
 	tests/netbsd/run-system -t 120 -l $(NETBSD_BUILD)/$(NB_NAME).log $(NB_CHECKS) \
-	$(BUILD)/image/$(NB_NAME)/kernel32.elf $(BUILD)/image/$(NB_NAME)/roottask.elf -nic none \
-	$(NB_QEMU)
-NETBSD_IMAGE_DEPS := $(KERNEL) $(ROOTTASK_OBJ) tools-bake
+	$(call image_dir,$(NB_SYSTEM))/kernel32.elf $(call image_dir,$(NB_SYSTEM))/roottask.elf \
+	-nic none $(NB_QEMU)
+NETBSD_IMAGE_DEPS := $(IMAGE_DEPS)
 
 test-rumpboot: NB_SYSTEM := tests/netbsd/rumpboot.system
 test-rumpboot: NB_IMAGES := $(NETBSD_BUILD)
@@ -111,6 +111,6 @@ test-netbsd: $(NETBSD_TESTS)
 else
 test-netbsd $(NETBSD_TESTS):
 	@echo "$@: SKIPPED: RUMP_SYSROOT is not set (it names a NetBSD rump kernel sysroot, e.g." \
-		"RUMP_SYSROOT=/work/rump/sysroot; README.md, NetBSD)"
+		"RUMP_SYSROOT=/path/to/rump/sysroot; README.md, NetBSD)"
 endif
 TEST_TARGETS += test-netbsd

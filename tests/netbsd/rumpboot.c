@@ -14,9 +14,9 @@
 
 static void file_system(void)
 {
-    int r = rump_sys_mkdir("/work", 0755);
-    check(r == 0, "mkdir /work in the rump kernel's root file system", r);
-    check_file_round_trip("/work/file", 3000);
+    int r = rump_sys_mkdir("/data", 0755);
+    check(r == 0, "mkdir /data in the rump kernel's root file system", r);
+    check_file_round_trip("/data/file", 3000);
 }
 
 /* The rump kernel's own sleep: its callouts and condition variables run on platform timers. */

@@ -9,8 +9,8 @@ ALL_TARGETS += $(RUMPUSER_SUITE)
 # Boots the suite on $(KERNEL) with a virtio-net and an e1000 NIC; the suite's exit status
 # becomes QEMU's (through the root task), so a failed hypercall test fails `make test`.
 .PHONY: test-rumpuser
-test-rumpuser: $(RUMPUSER_SUITE)
-	$(Q)$(MAKE) --no-print-directory run-image SYSTEM=tests/rumpuser/conformance.system \
-		IMAGES=$(BUILD)/tests/rumpuser TIMEOUT=300 \
-		QEMU_ARGS="-nic none -device virtio-net-pci -device e1000"
+RUMPUSER_SYSTEM := tests/rumpuser/conformance.system
+test-rumpuser: $(RUMPUSER_SUITE) $(IMAGE_DEPS)
+	$(Q)$(call image_bake,$(RUMPUSER_SYSTEM),$(BUILD)/tests/rumpuser)
+	$(Q)$(call image_boot,$(RUMPUSER_SYSTEM),300,-nic none -device virtio-net-pci -device e1000)
 TEST_TARGETS += test-rumpuser

@@ -14,6 +14,11 @@ extern int bake_verbose;
 void bake_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Reads a whole file; returns 0 and sets *data (malloc'd) and *size, or -1 with errno. */
 int read_file(const char *path, void **data, size_t *size);
+/* Reads the ELF at path and checks it as the root task checks images, for segments in
+ * [vaddr_min, vaddr_max); 0 and *elf, or -1 after printing "PATH: WHAT: problem". */
+struct elf_image;
+int check_elf_file(const char *path, uint64_t vaddr_min, uint64_t vaddr_max, const char *what,
+                   struct elf_image *elf);
 /* Writes a whole file (replacing it); returns 0 or -1 after printing why. */
 int write_file(const char *path, const void *data, size_t size);
 int file_exists(const char *path);
@@ -29,6 +34,32 @@ void command_free(struct command *c);
 /* Joins directory and name into a new string ("name" alone if name is absolute). */
 char *path_join(const char *dir, const char *name);
 const char *base_name(const char *path);
+
+/* --- options.c: the command line of every mode ------------------------------------------------ */
+
+enum bake_mode { BAKE_LINK = 1, BAKE_IMAGE = 2, BAKE_CHECK = 4 };
+
+/* Every option of every mode (bake --help); a mode reads the ones it takes. */
+struct bake_args {
+    const char *out;    /* -o */
+    const char *ld;     /* --ld, default $LD, else ld */
+    const char *script; /* --linker-script, default chosen by the mode */
+    int verbose;        /* -v, --verbose (also sets bake_verbose) */
+    /* link */
+    const char *build, *srcdir, *deps;
+    int no_platform, no_glue;
+    struct command rump; /* --rump lists */
+    struct command libs; /* --lib files, for the group */
+    /* image and check */
+    const char *roottask, *kernel;
+    struct command image_dirs; /* --images, searched in order */
+    int no_strip, unchecked;
+    /* the operands are argv[first..argc) */
+    int first;
+};
+/* Parses a mode's argv (argv[0] is the mode); returns 0, or -1 after getopt printed why. */
+int bake_parse_args(int argc, char **argv, unsigned mode, struct bake_args *a);
+void bake_args_free(struct bake_args *a);
 
 /* --- The common user-program link line ------------------------------------------------------- */
 

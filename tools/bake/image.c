@@ -14,7 +14,6 @@
 
 #include <elf.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,14 +31,6 @@
  */
 #define ROOTTASK_MAX_PAGES 3400
 
-#define MAX_IMAGE_DIRS 8
-
-struct image_options {
-    const char *out, *roottask, *script, *kernel, *ld;
-    const char *image_dirs[MAX_IMAGE_DIRS];
-    int nimage_dirs, strip, unchecked;
-};
-
 static struct sysdesc desc; /* large: keep it off the stack */
 
 static char *directory_of(const char *path)
@@ -55,10 +46,10 @@ static char *directory_of(const char *path)
 }
 
 /* Where an input named in the description is: in an --images directory, else next to it. */
-static char *find_input(const struct image_options *o, const char *desc_path, const char *image)
+static char *find_input(const struct bake_args *o, const char *desc_path, const char *image)
 {
-    for (int i = 0; i < o->nimage_dirs; i++) {
-        char *path = path_join(o->image_dirs[i], image);
+    for (size_t i = 0; i < o->image_dirs.count; i++) {
+        char *path = path_join(o->image_dirs.argv[i], image);
         if (file_exists(path)) {
             return path;
         }
@@ -109,7 +100,7 @@ __attribute__((format(printf, 2, 3))) static void report(unsigned line, const ch
 }
 
 /* Reads an input the description names on line (kind: "image" or "file"); 0 after saying why. */
-static void *read_input(const struct image_options *o, const char *desc_path, const char *kind,
+static void *read_input(const struct bake_args *o, const char *desc_path, const char *kind,
                         const char *name, unsigned line, size_t *size)
 {
     void *data = 0;
@@ -135,7 +126,7 @@ static int first_use_of_image(unsigned index)
 }
 
 /* Checks each distinct image and appends it to the archive (if one is given). */
-static int add_images(const struct image_options *o, const char *desc_path, struct buffer *archive)
+static int add_images(const struct bake_args *o, const char *desc_path, struct buffer *archive)
 {
     char problem[200];
     for (unsigned i = 0; i < desc.count; i++) {
@@ -157,7 +148,7 @@ static int add_images(const struct image_options *o, const char *desc_path, stru
             free(data);
             return -1;
         }
-        if (o->strip && !o->unchecked) {
+        if (!o->no_strip && !o->unchecked) {
             size = strip_elf(data, size);
         }
         if (archive) {
@@ -184,7 +175,7 @@ static int first_use_of_file(unsigned index, unsigned file)
 }
 
 /* Appends each distinct file the unikernels carry ("file = PATH") to the archive. */
-static int add_files(const struct image_options *o, const char *desc_path, struct buffer *archive)
+static int add_files(const struct bake_args *o, const char *desc_path, struct buffer *archive)
 {
     for (unsigned i = 0; i < desc.count; i++) {
         for (unsigned j = 0; j < desc.uk[i].nfiles; j++) {
@@ -209,7 +200,7 @@ static int add_files(const struct image_options *o, const char *desc_path, struc
 }
 
 /* Reads and checks the description and its images; fills the archive if one is given. */
-static int load_system(const struct image_options *o, const char *path, struct buffer *archive)
+static int load_system(const struct bake_args *o, const char *path, struct buffer *archive)
 {
     void *text;
     size_t size;
@@ -260,27 +251,11 @@ static int make_directories(const char *path)
 /* Pages the kernel must map for the root task: one per 4 KiB of each loadable segment. */
 static int check_roottask_size(const char *path)
 {
-    void *data;
-    size_t size;
-    char err[200];
     struct elf_image elf;
-    if (read_file(path, &data, &size) < 0) {
-        bake_error("%s: %s", path, strerror(errno));
+    if (check_elf_file(path, 0, 1ull << 47, "the linked root task is not loadable", &elf) < 0) {
         return -1;
     }
-    int r = elf_check(data, size, 0, 1ull << 47, &elf, err, sizeof(err));
-    free(data);
-    if (r < 0) {
-        bake_error("%s: the linked root task is not loadable: %s", path, err);
-        return -1;
-    }
-    uint64_t pages = 0, last_page = ~0ull;
-    for (unsigned i = 0; i < elf.nsegments; i++) {
-        uint64_t first = elf.segments[i].vaddr >> 12;
-        uint64_t end = (elf.segments[i].vaddr + elf.segments[i].memsz + 4095) >> 12;
-        pages += end - first - (first == last_page);
-        last_page = end - 1;
-    }
+    uint64_t pages = elf_page_count(&elf);
     if (pages > ROOTTASK_MAX_PAGES) {
         bake_error("%s: the root task image needs %llu pages of 4 KiB; upstream seL4 maps at most "
                    "about %d (one root CNode slot each), so the unikernels must be smaller",
@@ -290,7 +265,7 @@ static int check_roottask_size(const char *path)
     return 0;
 }
 
-static int link_roottask(const struct image_options *o, const struct buffer *archive)
+static int link_roottask(const struct bake_args *o, const struct buffer *archive)
 {
     struct buffer object = {0};
     struct command c = {0};
@@ -325,7 +300,7 @@ static int link_roottask(const struct image_options *o, const struct buffer *arc
 }
 
 /* Reads the kernel to copy (checked before anything is written); 0 after saying why. */
-static void *read_kernel(const struct image_options *o, size_t *size)
+static void *read_kernel(const struct bake_args *o, size_t *size)
 {
     void *data;
     if (read_file(o->kernel, &data, size) < 0) {
@@ -340,67 +315,20 @@ static void *read_kernel(const struct image_options *o, size_t *size)
     return data;
 }
 
-static int parse_options(int argc, char **argv, struct image_options *o, int want_output)
+/* Parses the command line of image (want_output) or check; -1 after printing why. */
+static int parse_args(int argc, char **argv, unsigned mode, struct bake_args *o)
 {
-    static const struct option options[] = {
-        {"roottask", required_argument, 0, 'R'},
-        {"linker-script", required_argument, 0, 'T'},
-        {"kernel", required_argument, 0, 'K'},
-        {"images", required_argument, 0, 'I'},
-        {"no-strip", no_argument, 0, 'S'},
-        {"unchecked", no_argument, 0, 'U'},
-        {"ld", required_argument, 0, 'L'},
-        {"verbose", no_argument, 0, 'v'},
-        {0, 0, 0, 0},
-    };
-    int opt;
-    memset(o, 0, sizeof(*o));
-    o->script = "runtime/user.ld";
-    o->ld = getenv("LD") ? getenv("LD") : "ld";
-    o->strip = 1;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "o:v", options, 0)) != -1) {
-        switch (opt) {
-        case 'o':
-            o->out = optarg;
-            break;
-        case 'R':
-            o->roottask = optarg;
-            break;
-        case 'T':
-            o->script = optarg;
-            break;
-        case 'K':
-            o->kernel = optarg;
-            break;
-        case 'I':
-            if (o->nimage_dirs == MAX_IMAGE_DIRS) {
-                bake_error("at most %d --images directories", MAX_IMAGE_DIRS);
-                return -1;
-            }
-            o->image_dirs[o->nimage_dirs++] = optarg;
-            break;
-        case 'S':
-            o->strip = 0;
-            break;
-        case 'U':
-            o->unchecked = 1;
-            break;
-        case 'L':
-            o->ld = optarg;
-            break;
-        case 'v':
-            bake_verbose = 1;
-            break;
-        default:
-            return -1;
-        }
+    if (bake_parse_args(argc, argv, mode, o) < 0) {
+        return -1;
     }
-    if (optind != argc - 1) {
+    if (!o->script) {
+        o->script = "runtime/user.ld";
+    }
+    if (o->first != argc - 1) {
         bake_error("expected exactly one system description (see bake --help)");
         return -1;
     }
-    if (want_output && (!o->out || !o->roottask)) {
+    if (mode == BAKE_IMAGE && (!o->out || !o->roottask)) {
         bake_error("image needs -o OUTDIR and --roottask ROOTTASK.o (see bake --help)");
         return -1;
     }
@@ -409,35 +337,32 @@ static int parse_options(int argc, char **argv, struct image_options *o, int wan
 
 int bake_check(int argc, char **argv)
 {
-    struct image_options o;
-    if (parse_options(argc, argv, &o, 0) < 0) {
-        return 2;
-    }
-    return load_system(&o, argv[optind], 0) < 0 ? 1 : 0;
+    struct bake_args o;
+    int status = parse_args(argc, argv, BAKE_CHECK, &o) < 0 ? 2
+                 : load_system(&o, argv[o.first], 0) < 0    ? 1
+                                                            : 0;
+    bake_args_free(&o);
+    return status;
 }
 
-int bake_image(int argc, char **argv)
+/* The image of one system: nothing is written unless everything checks. */
+static int make_image(const struct bake_args *o, const char *system)
 {
-    struct image_options o;
-    if (parse_options(argc, argv, &o, 1) < 0) {
-        return 2;
-    }
-    const char *system = argv[optind];
-    if (!file_exists(o.roottask)) {
-        bake_error("root task %s not found (build it with make first)", o.roottask);
+    if (!file_exists(o->roottask)) {
+        bake_error("root task %s not found (build it with make first)", o->roottask);
         return 1;
     }
     struct buffer archive = {0};
     void *kernel = 0;
     size_t kernel_size = 0;
     int status = 1;
-    if ((!o.kernel || (kernel = read_kernel(&o, &kernel_size))) &&
-        load_system(&o, system, &archive) == 0) {
+    if ((!o->kernel || (kernel = read_kernel(o, &kernel_size))) &&
+        load_system(o, system, &archive) == 0) {
         cpio_write_trailer(&archive);
-        char *kernel_path = path_join(o.out, "kernel32.elf");
+        char *kernel_path = path_join(o->out, "kernel32.elf");
         if (archive.size >= (1ull << 32)) {
             bake_error("the archive is too large (%zu bytes)", archive.size);
-        } else if (make_directories(o.out) == 0 && link_roottask(&o, &archive) == 0 &&
+        } else if (make_directories(o->out) == 0 && link_roottask(o, &archive) == 0 &&
                    (!kernel || write_file(kernel_path, kernel, kernel_size) == 0)) {
             status = 0;
         }
@@ -445,5 +370,13 @@ int bake_image(int argc, char **argv)
     }
     free(kernel);
     free(archive.data);
+    return status;
+}
+
+int bake_image(int argc, char **argv)
+{
+    struct bake_args o;
+    int status = parse_args(argc, argv, BAKE_IMAGE, &o) < 0 ? 2 : make_image(&o, argv[o.first]);
+    bake_args_free(&o);
     return status;
 }

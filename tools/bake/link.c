@@ -7,31 +7,23 @@
 #include "../../roottask/shared/elfcheck.h"
 #include <unikernel.h>
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* A link whose result the root task would refuse fails here, and leaves no output. */
 static int check_output(const char *path)
 {
-    void *data;
-    size_t size;
-    char err[256];
     struct elf_image image;
-    if (read_file(path, &data, &size) < 0) {
-        bake_error("%s: cannot read the linked program", path);
+    if (check_elf_file(path, UK_IMAGE_VADDR_MIN, UK_IMAGE_VADDR_MAX, "not a loadable unikernel",
+                       &image) < 0) {
+        remove(path);
         return -1;
     }
-    int r = elf_check(data, size, UK_IMAGE_VADDR_MIN, UK_IMAGE_VADDR_MAX, &image, err, sizeof(err));
-    free(data);
-    if (r < 0) {
-        bake_error("%s: not a loadable unikernel: %s", path, err);
-        remove(path);
-    }
-    return r;
+    return 0;
 }
 
-/* The platform's files, as platform/platform.mk links a unikernel. */
+/* The platform's files, as platform/README.md's link recipe names them. */
 struct platform {
     char *crt;     /* the entry point, first on the command line */
     char *libs[4]; /* in one --start-group with the application's libraries */
@@ -106,75 +98,14 @@ static int write_deps(const char *deps, const char *out, const struct command *i
     return r;
 }
 
-/* The command line and what it reads; see bake --help. */
-struct link_options {
-    const char *out, *script, *build, *srcdir, *ld, *deps;
-    int no_platform, no_glue;
-    struct command rump;  /* --rump lists */
-    struct command extra; /* --lib files, for the group */
-};
-
-static int parse_link_options(int argc, char **argv, struct link_options *o)
+/* Checks the link command line; 2 (a usage error) if it cannot work. */
+static int check_link_args(int argc, const struct bake_args *a)
 {
-    static const struct option options[] = {
-        {"build", required_argument, 0, 'b'},
-        {"srcdir", required_argument, 0, 's'},
-        {"no-platform", no_argument, 0, 'n'},
-        {"linker-script", required_argument, 0, 'T'},
-        {"rump", required_argument, 0, 'r'},
-        {"no-rump-glue", no_argument, 0, 'G'},
-        {"lib", required_argument, 0, 'l'},
-        {"deps", required_argument, 0, 'd'},
-        {"ld", required_argument, 0, 'L'},
-        {"verbose", no_argument, 0, 'v'},
-        {0, 0, 0, 0},
-    };
-    int opt;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "o:v", options, 0)) != -1) {
-        switch (opt) {
-        case 'o':
-            o->out = optarg;
-            break;
-        case 'b':
-            o->build = optarg;
-            break;
-        case 's':
-            o->srcdir = optarg;
-            break;
-        case 'n':
-            o->no_platform = 1;
-            break;
-        case 'T':
-            o->script = optarg;
-            break;
-        case 'r':
-            command_add(&o->rump, optarg);
-            break;
-        case 'G':
-            o->no_glue = 1;
-            break;
-        case 'l':
-            command_add(&o->extra, optarg);
-            break;
-        case 'd':
-            o->deps = optarg;
-            break;
-        case 'L':
-            o->ld = optarg;
-            break;
-        case 'v':
-            bake_verbose = 1;
-            break;
-        default:
-            return 2;
-        }
-    }
-    if (!o->out || optind == argc) {
+    if (!a->out || a->first == argc) {
         bake_error("link needs -o OUT.elf and at least one object (see bake --help)");
         return 2;
     }
-    if (o->no_platform && !o->script) {
+    if (a->no_platform && !a->script) {
         bake_error("--no-platform needs --linker-script");
         return 2;
     }
@@ -186,7 +117,7 @@ static int parse_link_options(int argc, char **argv, struct link_options *o)
  * --whole-archive (their components and modules register through link sets that nothing
  * references by name; the glue registers through a constructor), then one group.
  */
-static int link_inputs(const struct link_options *o, const struct platform *pf, char **objects,
+static int link_inputs(const struct bake_args *o, const struct platform *pf, char **objects,
                        int nobjects, struct command *in)
 {
     if (!o->no_platform) {
@@ -217,8 +148,8 @@ static int link_inputs(const struct link_options *o, const struct platform *pf, 
         command_add(in, "--no-whole-archive");
     }
     command_add(in, "--start-group");
-    for (size_t i = 0; i < o->extra.count; i++) {
-        command_add(in, o->extra.argv[i]);
+    for (size_t i = 0; i < o->libs.count; i++) {
+        command_add(in, o->libs.argv[i]);
     }
     for (int i = o->no_platform ? 2 : 0; i < 4; i++) {
         command_add(in, pf->libs[i]);
@@ -229,15 +160,17 @@ static int link_inputs(const struct link_options *o, const struct platform *pf, 
 
 int bake_link(int argc, char **argv)
 {
-    struct link_options o = {.build = "build", .srcdir = ".", .ld = getenv("LD")};
-    if (!o.ld) {
-        o.ld = "ld";
-    }
-    int status = parse_link_options(argc, argv, &o);
+    struct bake_args o;
+    int status = bake_parse_args(argc, argv, BAKE_LINK, &o) < 0 ? 2 : check_link_args(argc, &o);
     if (status) {
-        command_free(&o.rump);
-        command_free(&o.extra);
+        bake_args_free(&o);
         return status;
+    }
+    if (!o.build) {
+        o.build = "build";
+    }
+    if (!o.srcdir) {
+        o.srcdir = ".";
     }
 
     struct platform pf;
@@ -249,7 +182,7 @@ int bake_link(int argc, char **argv)
         pf.script = strdup(o.script);
     }
     if (check_platform(&pf, !o.no_platform, o.rump.count && !o.no_glue && !o.no_platform) < 0 ||
-        link_inputs(&o, &pf, argv + optind, argc - optind, &in) < 0) {
+        link_inputs(&o, &pf, argv + o.first, argc - o.first, &in) < 0) {
         goto done;
     }
     add_link_prefix(&c, o.ld, pf.script, o.out);
@@ -275,8 +208,7 @@ done:
     command_free(&c);
     command_free(&in);
     command_free(&files);
-    command_free(&o.rump);
-    command_free(&o.extra);
+    bake_args_free(&o);
     platform_free(&pf);
     return status;
 }

@@ -15,7 +15,7 @@ static void usage(FILE *f)
           "link: link an application's objects with the unikernel platform into one unikernel\n"
           "ELF (entry object, objects, rump libraries whole-archive, then librumpuser,\n"
           "libplatform, runtime and libsel4 in one group), then check it the way the root task\n"
-          "will. platform/platform.mk links every unikernel of the tree through this command.\n"
+          "will. tools/tools.mk links every unikernel of the tree through this command.\n"
           "  --build DIR           build directory with the platform, runtime and libsel4\n"
           "                        libraries (default: build)\n"
           "  --srcdir DIR          source tree, for platform/unikernel.ld (default: .)\n"

@@ -1,7 +1,9 @@
 /*
- * Small host helpers for bake: messages, whole-file I/O and running the linker.
+ * Small host helpers for bake: messages, whole-file I/O, checked ELF files and running the
+ * linker.
  */
 #include "bake.h"
+#include "../../roottask/shared/elfcheck.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -47,6 +49,24 @@ int read_file(const char *path, void **data, size_t *size)
     *data = b.data;
     *size = b.size - 1;
     return 0;
+}
+
+int check_elf_file(const char *path, uint64_t vaddr_min, uint64_t vaddr_max, const char *what,
+                   struct elf_image *elf)
+{
+    void *data;
+    size_t size;
+    char err[256];
+    if (read_file(path, &data, &size) < 0) {
+        bake_error("%s: %s", path, strerror(errno));
+        return -1;
+    }
+    int r = elf_check(data, size, vaddr_min, vaddr_max, elf, err, sizeof(err));
+    free(data);
+    if (r < 0) {
+        bake_error("%s: %s: %s", path, what, err);
+    }
+    return r;
 }
 
 int write_file(const char *path, const void *data, size_t size)

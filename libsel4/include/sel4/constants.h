@@ -1,7 +1,7 @@
 /*
  * Numbers of the seL4 x86_64 user ABI in the pinned configuration (upstream master after
  * 16.0.0, pc99, non-MCS, single core, IOMMU off, huge pages on, FSGSBase msr, FXSAVE,
- * debug and printing on). See ../shared/docs/sel4-abi.md for where each number comes from.
+ * debug and printing on). libsel4/ABI.md explains each group of numbers.
  *
  * This header is pure constants: the kernel includes it too, so both sides agree by
  * construction.
@@ -277,8 +277,7 @@ enum seL4_X86_VMAttributes {
     seL4_X86_WriteCombining = 4,
 };
 
-/* --- Extra bootinfo chunk identifiers -----------------------------------------------------------
- */
+/* --- Extra bootinfo chunk identifiers --------------------------------------------------------- */
 enum seL4_BootInfoID {
     SEL4_BOOTINFO_HEADER_PADDING = 0,
     SEL4_BOOTINFO_HEADER_X86_VBE = 1,
@@ -289,8 +288,7 @@ enum seL4_BootInfoID {
     SEL4_BOOTINFO_HEADER_FDT = 6,
 };
 
-/* --- DebugCapIdentify return values (x86_64 cap type tags) --------------------------------------
- */
+/* --- DebugCapIdentify return values (x86_64 cap type tags) ------------------------------------ */
 enum seL4_CapType {
     seL4_CapType_Null = 0,
     seL4_CapType_Frame = 1,

@@ -52,8 +52,7 @@ static inline seL4_Error seL4_Invoke_(seL4_CPtr service, seL4_Word label, seL4_W
     seL4_Invoke_((service), (label), (ncaps), SEL4_NWORDS_(__VA_ARGS__), SEL4_WORDS_(__VA_ARGS__), \
                  0)
 
-/* --- Untyped -----------------------------------------------------------------------------------
- */
+/* --- Untyped ---------------------------------------------------------------------------------- */
 
 static inline seL4_Error seL4_Untyped_Retype(seL4_Untyped service, seL4_Word type,
                                              seL4_Word size_bits, seL4_CNode root,
@@ -65,8 +64,7 @@ static inline seL4_Error seL4_Untyped_Retype(seL4_Untyped service, seL4_Word typ
                         node_offset, num_objects);
 }
 
-/* --- TCB ---------------------------------------------------------------------------------------
- */
+/* --- TCB -------------------------------------------------------------------------------------- */
 
 static inline seL4_Error seL4_TCB_ReadRegisters(seL4_TCB service, seL4_Bool suspend_source,
                                                 seL4_Uint8 arch_flags, seL4_Word count,
@@ -207,8 +205,7 @@ static inline seL4_TCB_SetFlags_t seL4_TCB_SetFlags(seL4_TCB service, seL4_Word 
     return r;
 }
 
-/* --- CNode -------------------------------------------------------------------------------------
- */
+/* --- CNode ------------------------------------------------------------------------------------ */
 
 static inline seL4_Error seL4_CNode_Revoke(seL4_CNode service, seL4_Word index, seL4_Uint8 depth)
 {
@@ -283,8 +280,7 @@ static inline seL4_Error seL4_CNode_SaveCaller(seL4_CNode service, seL4_Word ind
     return SEL4_INVOKE_(service, seL4_CNodeSaveCaller, 0, index, depth);
 }
 
-/* --- IRQs --------------------------------------------------------------------------------------
- */
+/* --- IRQs ------------------------------------------------------------------------------------- */
 
 static inline seL4_Error seL4_IRQControl_Get(seL4_IRQControl service, seL4_Word irq,
                                              seL4_CNode root, seL4_Word index, seL4_Uint8 depth)
@@ -331,7 +327,7 @@ static inline seL4_Error seL4_IRQHandler_Clear(seL4_IRQHandler service)
     return seL4_Invoke_(service, seL4_IRQClearIRQHandler, 0, 0, 0, 0);
 }
 
-/* --- Domains ------------------------------------------------------------------------- */
+/* --- Domains ---------------------------------------------------------------------------------- */
 
 static inline seL4_Error seL4_DomainSet_Set(seL4_DomainSet service, seL4_Uint8 domain,
                                             seL4_TCB thread)
@@ -357,8 +353,7 @@ static inline seL4_Error seL4_DomainSet_ScheduleSetStart(seL4_DomainSet service,
     return SEL4_INVOKE_(service, seL4_DomainScheduleSetStart, 0, index);
 }
 
-/* --- x86 paging --------------------------------------------------------------------------------
- */
+/* --- x86 paging ------------------------------------------------------------------------------- */
 
 static inline seL4_Error seL4_X86_PDPT_Map(seL4_X86_PDPT service, seL4_X64_PML4 pml4,
                                            seL4_Word vaddr, seL4_X86_VMAttributes attr)
@@ -438,8 +433,7 @@ static inline seL4_Error seL4_X86_ASIDPool_Assign(seL4_X86_ASIDPool service, seL
     return seL4_Invoke_(service, seL4_X86ASIDPoolAssign, 1, 0, 0, 0);
 }
 
-/* --- x86 I/O ports -----------------------------------------------------------------------------
- */
+/* --- x86 I/O ports ---------------------------------------------------------------------------- */
 
 static inline seL4_Error seL4_X86_IOPortControl_Issue(seL4_X86_IOPortControl service,
                                                       seL4_Word first_port, seL4_Word last_port,

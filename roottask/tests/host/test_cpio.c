@@ -5,7 +5,7 @@
  */
 #include "../../shared/cpio.h"
 #include "../../../tools/bake/bake.h"
-#include "host_test.h"
+#include "host_check.h"
 
 #include <stdlib.h>
 

@@ -4,7 +4,7 @@
  * Files named on the command line (the real test guests) must pass.
  */
 #include "../../shared/elfcheck.h"
-#include "host_test.h"
+#include "host_check.h"
 
 #include <elf.h>
 #include <stdlib.h>
@@ -57,6 +57,17 @@ static void valid_image(void)
     host_check(ok && out.nsegments == 2 && out.segments[0].vaddr == 0x400000 &&
                    out.segments[1].vaddr == 0x401000 && out.entry == 0x400010,
                "two segments, sorted by address, and the entry", 0);
+    host_check(ok && elf_page_count(&out) == 3, "text 1 page + data 2 pages = 3 pages", 0);
+}
+
+/* Segments that share a page: that page counts once. */
+static void page_count(void)
+{
+    struct elf_image elf = {.nsegments = 3,
+                            .segments = {{.vaddr = 0x400000, .memsz = 0x1800},
+                                         {.vaddr = 0x401800, .memsz = 0x10},
+                                         {.vaddr = 0x401900, .memsz = 0x2000}}};
+    host_check(elf_page_count(&elf) == 4, "pages shared by segments count once", 0);
 }
 
 enum mutation {
@@ -260,6 +271,7 @@ static void files(int argc, char **argv)
 int main(int argc, char **argv)
 {
     valid_image();
+    page_count();
     bad_images();
     mutations();
     files(argc, argv);

@@ -4,7 +4,7 @@
  * message (file, line, problem) it must produce.
  */
 #include "../../shared/sysdesc.h"
-#include "host_test.h"
+#include "host_check.h"
 
 static struct sysdesc desc;
 
