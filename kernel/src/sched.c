@@ -17,9 +17,10 @@ tcb_t *current_thread;
 tcb_t *idle_thread;
 tcb_t *scheduler_action;
 
-static struct {
+struct ready_queue {
     tcb_t *head, *tail;
-} ready_queues[CONFIG_NUM_DOMAINS][CONFIG_NUM_PRIORITIES];
+};
+static struct ready_queue ready_queues[CONFIG_NUM_DOMAINS][CONFIG_NUM_PRIORITIES];
 static uint64_t ready_bitmap[CONFIG_NUM_DOMAINS][CONFIG_NUM_PRIORITIES / 64];
 static tcb_t idle_tcb ALIGNED(BIT(seL4_TCBBits));
 
@@ -50,7 +51,7 @@ static void queue_insert(tcb_t *t, bool at_head)
         return;
     }
     word_t p = t->priority;
-    typeof(ready_queues[0][0]) *q = &ready_queues[t->domain][p];
+    struct ready_queue *q = &ready_queues[t->domain][p];
     if (!q->head) {
         t->sched_next = t->sched_prev = 0;
         q->head = q->tail = t;
@@ -87,7 +88,7 @@ void sched_dequeue(tcb_t *t)
         return;
     }
     word_t p = t->priority;
-    typeof(ready_queues[0][0]) *q = &ready_queues[t->domain][p];
+    struct ready_queue *q = &ready_queues[t->domain][p];
     if (t->sched_prev) {
         t->sched_prev->sched_next = t->sched_next;
     } else {
