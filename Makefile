@@ -37,9 +37,11 @@ FRAGMENTS := \
 	roottask/roottask.mk \
 	platform/platform.mk \
 	platform/rumpglue/rumpglue.mk \
+	platform/posix/posix.mk \
 	tools/tools.mk \
 	apps/hello/hello.mk \
 	apps/echo/echo.mk \
+	apps/hello-posix/hello-posix.mk \
 	bench/bench.mk \
 	bench/threadswitch/threadswitch.mk \
 	tests/boot/boot.mk \
@@ -49,6 +51,7 @@ FRAGMENTS := \
 	tests/fuzz/findings.mk \
 	tests/rumpuser/rumpuser.mk \
 	tests/netbsd/netbsd.mk \
+	tests/posix/posix-tests.mk \
 	roottask/tests/roottask-tests.mk \
 	tools/tests/bake-tests.mk
 include $(FRAGMENTS)

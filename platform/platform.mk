@@ -14,8 +14,8 @@
 
 PLATFORM_CFLAGS := $(USER_CFLAGS) -Iplatform/include -Iplatform/include/libc -Iroottask/include
 RUMPUSER_CFLAGS := $(PLATFORM_CFLAGS) -Iplatform/rumpuser
-$(BUILD)/platform/%.o: CFLAGS_FOR = $(PLATFORM_CFLAGS)
-$(BUILD)/platform/rumpuser/%.o: CFLAGS_FOR = $(RUMPUSER_CFLAGS)
+$(BUILD)/platform/%.o: private CFLAGS_FOR = $(PLATFORM_CFLAGS)
+$(BUILD)/platform/rumpuser/%.o: private CFLAGS_FOR = $(RUMPUSER_CFLAGS)
 
 PLATFORM_LDS := platform/unikernel.ld
 PLATFORM_CRT := $(BUILD)/platform/src/crt0.o

@@ -13,6 +13,8 @@
  */
 #pragma once
 
+struct pf_thread;
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdarg.h>
@@ -31,7 +33,12 @@ const struct uk_init *pf_init(void);
 /* Flushes the console and asks the root task to end this unikernel. */
 PF_NORETURN void pf_exit(int status);
 
-/* True while exit() runs its atexit handlers; *status is then the status exit() was given. */
+/*
+ * A program's exit has begun with `status` (its atexit handlers run, its kernel halts):
+ * the unikernel's status is then this one, whatever the rump kernel's halt reports.
+ */
+void pf_exit_begin(int status);
+/* True once pf_exit_begin was called; *status is then the status it was given. */
 bool pf_exit_pending(int *status);
 
 /* Prints the message and a backtrace of the current thread, then exits with status 255. */
@@ -39,6 +46,43 @@ PF_NORETURN void pf_panic(const char *fmt, ...) PF_PRINTF(1, 2);
 
 /* Value of NAME in the environment of the system description, or 0. */
 const char *pf_getenv(const char *name);
+
+/* --- Program runtime ------------------------------------------------------------------------ */
+
+/*
+ * What runs on the platform once it is up: exactly one program runtime is linked into a
+ * unikernel. The platform's own (src/program.c) runs the constructors and exit(main(...))
+ * on the small C library of include/libc; platform/posix runs programs built against
+ * NetBSD's libc. run() is called in the main thread, whose stack is main_stack bytes
+ * unless PF_MAIN_STACK in the environment says otherwise (bytes, or with a K or M suffix).
+ */
+struct pf_program {
+    const char *name;
+    size_t main_stack;
+    PF_NORETURN void (*run)(const struct uk_init *init);
+};
+extern const struct pf_program pf_program;
+
+/* The main thread's stack size (see struct pf_program). */
+size_t pf_main_stack_size(void);
+
+/*
+ * Where a program runtime joins the platform's own work. Every member may be 0. The
+ * rumpuser hypercalls call them for a rump kernel that is the program's kernel (NetBSD's
+ * libc calls straight into it), the scheduler on every thread switch.
+ */
+struct pf_program_hooks {
+    /* Where rumpuser_seterrno stores a system call's error: the program's errno. */
+    int *(*errno_location)(void);
+    /* After every system call into the rump kernel has returned and set errno. */
+    void (*syscall_done)(void);
+    /* The rump kernel sends signal `sig` to process `pid` (rumpuser_kill). */
+    void (*signal)(int64_t pid, int sig);
+    /* `next` is about to run after `prev` (either may be a thread without program data). */
+    void (*thread_switch)(struct pf_thread *prev, struct pf_thread *next);
+};
+void pf_program_hooks_set(const struct pf_program_hooks *hooks);
+extern struct pf_program_hooks pf_hooks;
 
 /* --- Console (through the root task's service endpoint) ------------------------------------- */
 
@@ -57,9 +101,11 @@ size_t pf_console_read(char *buf, size_t max);
  */
 void *pf_page_alloc(size_t bytes, size_t align);
 void pf_page_free(void *p);
-/* Bytes granted in total, and bytes not handed out by the page allocator right now. */
+/* Bytes granted in total, and bytes not handed out by the page allocator right now (and
+ * the fewest there ever were). */
 size_t pf_mem_total(void);
 size_t pf_mem_free(void);
+size_t pf_mem_free_min(void);
 /* Physical address of a byte of platform memory or of a device frame, or 0 if unknown. */
 uintptr_t pf_virt_to_phys(const void *va);
 
@@ -113,6 +159,30 @@ PF_NORETURN void pf_thread_exit(void *result);
 int pf_thread_join(struct pf_thread *t, void **result);
 struct pf_thread *pf_thread_self(void);
 const char *pf_thread_name(const struct pf_thread *t);
+/* A word of the caller's per thread (a program runtime's lwp), 0 until set. */
+void pf_thread_set_data(struct pf_thread *t, void *data);
+void *pf_thread_data(const struct pf_thread *t);
+
+/*
+ * A thread on a stack and TLS area the caller provides and keeps (a C library's
+ * pthread_create): `tp` is the thread pointer pf_tls_init returned for the area. Otherwise
+ * as pf_thread_create; neither the stack nor the area is freed when the thread ends.
+ */
+struct pf_thread *pf_thread_create_on(const char *name, void *(*fn)(void *), void *arg, void *stack,
+                                      size_t stack_size, uintptr_t tp, int flags, int *error);
+
+/*
+ * TLS areas (x86_64 ELF variant II: the static TLS block of the whole image below the
+ * thread pointer, a thread control block of 32 bytes at it whose first word points to
+ * itself; see runtime/src/tls.c). pf_tls_init fills an area of pf_tls_area_size() bytes,
+ * aligned to 64, and returns its thread pointer.
+ */
+size_t pf_tls_area_size(void);
+uintptr_t pf_tls_init(void *area);
+/* The area a thread pointer from pf_tls_init belongs to. */
+void *pf_tls_area(uintptr_t tp);
+/* Lowest address and size of a thread's stack. */
+void pf_thread_stack(const struct pf_thread *t, void **base, size_t *size);
 /* Lets every other runnable thread of the same or higher priority run first. */
 void pf_yield(void);
 
@@ -147,6 +217,7 @@ struct pf_sched_stats {
     uint64_t idle_waits; /* times the TCB blocked on its notification */
     uint64_t timer_sets; /* timer service requests */
     uint64_t polls;      /* non-blocking notification checks while busy */
+    uint64_t idle_ns;    /* time the TCB spent blocked with nothing to run */
     unsigned threads;    /* live threads */
 };
 void pf_sched_stats(struct pf_sched_stats *s);

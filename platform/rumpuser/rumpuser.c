@@ -89,14 +89,30 @@ void rumpuser_exit(int value)
     pf_exit(value);
 }
 
+/*
+ * A rump kernel built as the program's kernel (NetBSD's libc calls straight into it) calls
+ * this at the end of every system call, outside the kernel: the program runtime's errno,
+ * and the point where it can deliver signals.
+ */
 void rumpuser_seterrno(int error)
 {
-    errno = error;
+    if (pf_hooks.errno_location) {
+        *pf_hooks.errno_location() = error;
+    } else {
+        errno = error;
+    }
+    if (pf_hooks.syscall_done) {
+        pf_hooks.syscall_done();
+    }
 }
 
-/* There is no process to signal: the rump kernel and its only client share one image. */
+/* Signals go to the program runtime, if it has signals; a bare rump kernel has no process. */
 int rumpuser_kill(int64_t pid, int sig)
 {
+    if (pf_hooks.signal) {
+        pf_hooks.signal(pid, sig);
+        return 0;
+    }
     if (pfru_verbose) {
         printf("rumpuser: signal %d for pid %ld ignored (no signals in a unikernel)\n", sig,
                (long)pid);

@@ -18,10 +18,6 @@ void pf_console_raw(const char *s);
 
 /* --- tls.c ----------------------------------------------------------------------------------- */
 
-/* Bytes a thread's TLS area needs (aligned to 64 by the caller). */
-size_t pf_tls_area_size(void);
-/* Fills a TLS area for a new thread (IPC buffer pointer included); returns its thread pointer. */
-uintptr_t pf_tls_setup(void *area);
 /* The calling thread's thread pointer (%fs:0). */
 uintptr_t pf_tls_current(void);
 /* Loads the FS base of the (only) TCB. */

@@ -80,8 +80,6 @@ int posix_memalign(void **out, size_t align, size_t size)
 #define ATEXIT_MAX 32
 static void (*atexit_handlers[ATEXIT_MAX])(void);
 static unsigned atexit_count;
-static bool exiting;
-static int exiting_status;
 
 int atexit(void (*handler)(void))
 {
@@ -93,18 +91,12 @@ int atexit(void (*handler)(void))
     return 0;
 }
 
-bool pf_exit_pending(int *status)
-{
-    *status = exiting_status;
-    return exiting;
-}
-
 void exit(int status)
 {
     /* A handler that calls exit() again ends the unikernel at once (C leaves it undefined). */
-    if (!exiting) {
-        exiting = true;
-        exiting_status = status;
+    int first;
+    if (!pf_exit_pending(&first)) {
+        pf_exit_begin(status);
         while (atexit_count) {
             atexit_handlers[--atexit_count]();
         }

@@ -13,7 +13,7 @@ static uintptr_t heap_base, heap_end;
 static struct pf_page *pages;
 static uint32_t heap_pages;
 static uint32_t free_head[MAX_ORDER + 1];
-static size_t free_pages;
+static size_t free_pages, free_pages_min;
 
 struct pf_page *pf_page_at(uint32_t index)
 {
@@ -102,6 +102,9 @@ static struct pf_page *block_alloc(unsigned order)
     pages[i].kind = PF_PAGE_BLOCK;
     pages[i].order = (uint8_t)order;
     free_pages -= 1ul << order;
+    if (free_pages < free_pages_min) {
+        free_pages_min = free_pages;
+    }
     return &pages[i];
 }
 
@@ -141,6 +144,11 @@ size_t pf_mem_free(void)
     return free_pages * PF_PAGE_SIZE;
 }
 
+size_t pf_mem_free_min(void)
+{
+    return free_pages_min * PF_PAGE_SIZE;
+}
+
 void pf_pages_init(uintptr_t base, uintptr_t end)
 {
     heap_base = base;
@@ -164,4 +172,5 @@ void pf_pages_init(uintptr_t base, uintptr_t end)
         block_free(i, order);
         i += 1u << order;
     }
+    free_pages_min = free_pages;
 }

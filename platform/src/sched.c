@@ -36,6 +36,9 @@ struct pf_thread {
     void *arg, *result;
     struct pf_waitq joiners;
     void *stack; /* 0 for the initial context */
+    size_t stack_size;
+    bool own_stack;  /* stack (and the TLS area after this struct) are the platform's */
+    void *user_data; /* pf_thread_set_data */
     char name[32];
 };
 
@@ -170,9 +173,11 @@ static void idle(void)
     }
     pf_console_flush();
     seL4_Word bits;
+    uint64_t before = runtime_rdtsc();
     seL4_Wait(UK_SLOT_NOTIFICATION, &bits);
     stats.idle_waits++;
     last_poll = runtime_rdtsc();
+    stats.idle_ns += pf_tsc_to_ns(last_poll - before);
     deliver(bits);
 }
 
@@ -187,7 +192,9 @@ static void free_thread(struct pf_thread *t)
         }
     }
     stats.threads--;
-    pf_page_free(t->stack);
+    if (t->own_stack) {
+        pf_page_free(t->stack);
+    }
     pf_free(t);
 }
 
@@ -237,6 +244,9 @@ static void schedule(void)
     }
     next->state = T_RUNNING;
     if (next != prev) {
+        if (pf_hooks.thread_switch) {
+            pf_hooks.thread_switch(prev, next);
+        }
         current = next;
         stats.switches++;
         pf_tls_load(next->tp);
@@ -309,6 +319,38 @@ static void __attribute__((noreturn)) thread_start(struct pf_thread *t)
     pf_thread_exit(t->fn(t->arg));
 }
 
+/* A thread on `stack` that starts in fn(arg) with thread pointer `tp`, made runnable. */
+static void thread_init(struct pf_thread *t, const char *name, void *(*fn)(void *), void *arg,
+                        void *stack, size_t stack_size, uintptr_t tp, int prio, int flags)
+{
+    strlcpy(t->name, name ? name : "?", sizeof(t->name));
+    t->fn = fn;
+    t->arg = arg;
+    t->flags = flags;
+    t->prio = prio < 0 ? 0 : prio >= PF_PRIO_COUNT ? PF_PRIO_COUNT - 1 : prio;
+    t->stack = stack;
+    t->stack_size = stack_size;
+    t->tp = tp;
+    *(uint64_t *)stack = STACK_CANARY;
+
+    /* A frame pf_ctx_switch can "return" from into pf_ctx_trampoline(thread_start, t). */
+    uintptr_t *frame = (uintptr_t *)(((uintptr_t)stack + stack_size) & ~(uintptr_t)15) - 8;
+    frame[0] = FPUCW_DEFAULT << 32 | MXCSR_DEFAULT;
+    frame[1] = 0;                            /* r15 */
+    frame[2] = 0;                            /* r14 */
+    frame[3] = (uintptr_t)thread_start;      /* r13 */
+    frame[4] = (uintptr_t)t;                 /* r12 */
+    frame[5] = 0;                            /* rbx */
+    frame[6] = 0;                            /* rbp */
+    frame[7] = (uintptr_t)pf_ctx_trampoline; /* return address */
+    t->sp = (uintptr_t)frame;
+
+    t->all_next = all_threads;
+    all_threads = t;
+    stats.threads++;
+    make_runnable(t, 0);
+}
+
 struct pf_thread *pf_thread_create(const char *name, void *(*fn)(void *), void *arg,
                                    size_t stack_size, int prio, int flags, int *error)
 {
@@ -325,31 +367,21 @@ struct pf_thread *pf_thread_create(const char *name, void *(*fn)(void *), void *
         return 0;
     }
     memset(t, 0, sizeof(*t));
-    strlcpy(t->name, name ? name : "?", sizeof(t->name));
-    t->fn = fn;
-    t->arg = arg;
-    t->flags = flags;
-    t->prio = prio < 0 ? 0 : prio >= PF_PRIO_COUNT ? PF_PRIO_COUNT - 1 : prio;
-    t->stack = stack;
-    t->tp = pf_tls_setup((char *)t + header);
-    *(uint64_t *)stack = STACK_CANARY;
+    t->own_stack = true;
+    thread_init(t, name, fn, arg, stack, stack_size, pf_tls_init((char *)t + header), prio, flags);
+    return t;
+}
 
-    /* A frame pf_ctx_switch can "return" from into pf_ctx_trampoline(thread_start, t). */
-    uintptr_t *frame = (uintptr_t *)((uintptr_t)stack + stack_size) - 8;
-    frame[0] = FPUCW_DEFAULT << 32 | MXCSR_DEFAULT;
-    frame[1] = 0;                            /* r15 */
-    frame[2] = 0;                            /* r14 */
-    frame[3] = (uintptr_t)thread_start;      /* r13 */
-    frame[4] = (uintptr_t)t;                 /* r12 */
-    frame[5] = 0;                            /* rbx */
-    frame[6] = 0;                            /* rbp */
-    frame[7] = (uintptr_t)pf_ctx_trampoline; /* return address */
-    t->sp = (uintptr_t)frame;
-
-    t->all_next = all_threads;
-    all_threads = t;
-    stats.threads++;
-    make_runnable(t, 0);
+struct pf_thread *pf_thread_create_on(const char *name, void *(*fn)(void *), void *arg, void *stack,
+                                      size_t stack_size, uintptr_t tp, int flags, int *error)
+{
+    struct pf_thread *t = stack_size >= STACK_MIN ? pf_malloc(sizeof(*t), 0) : 0;
+    if (!t) {
+        *error = stack_size >= STACK_MIN ? ENOMEM : EINVAL;
+        return 0;
+    }
+    memset(t, 0, sizeof(*t));
+    thread_init(t, name, fn, arg, stack, stack_size, tp, PF_PRIO_NORMAL, flags);
     return t;
 }
 
@@ -397,6 +429,22 @@ struct pf_thread *pf_thread_self(void)
 const char *pf_thread_name(const struct pf_thread *t)
 {
     return t->name;
+}
+
+void pf_thread_stack(const struct pf_thread *t, void **base, size_t *size)
+{
+    *base = t->stack;
+    *size = t->stack_size;
+}
+
+void pf_thread_set_data(struct pf_thread *t, void *data)
+{
+    t->user_data = data;
+}
+
+void *pf_thread_data(const struct pf_thread *t)
+{
+    return t->user_data;
 }
 
 /* --- Set-up and diagnostics ------------------------------------------------------------------ */

@@ -1,19 +1,40 @@
 /*
  * Start-up of a unikernel: TLS and IPC buffer for the initial thread, then every platform
  * service in dependency order, a banner, and main() in a thread of its own. The initial
- * stack (UK_INITIAL_STACK_SIZE) is too small for a rump kernel's bootstrap, so main gets
- * MAIN_STACK_SIZE and the initial context just parks itself.
+ * stack (UK_INITIAL_STACK_SIZE) is too small for a rump kernel's bootstrap, so the program
+ * runtime (pf_program: the C runtime of src/program.c, or NetBSD's libc through
+ * platform/posix) runs in a thread with a stack of pf_main_stack_size() bytes and the
+ * initial context just parks itself.
  */
 #include "internal.h"
 #include <stdlib.h>
 
-#define MAIN_STACK_SIZE (256 * 1024)
-#define BOOT_TLS_SIZE   4096
+#define MAIN_STACK_MIN (64 * 1024)
+#define BOOT_TLS_SIZE  4096
 
-int main(int argc, char **argv, char **envp);
 void pf_start(const struct uk_init *init) __attribute__((noreturn));
 
 const struct uk_init *pf_uk;
+struct pf_program_hooks pf_hooks;
+static bool exit_begun;
+static int exit_status;
+
+void pf_exit_begin(int status)
+{
+    exit_begun = true;
+    exit_status = status;
+}
+
+bool pf_exit_pending(int *status)
+{
+    *status = exit_status;
+    return exit_begun;
+}
+
+void pf_program_hooks_set(const struct pf_program_hooks *hooks)
+{
+    pf_hooks = *hooks;
+}
 
 /* TLS of the initial context; threads get theirs from the heap. */
 static char boot_tls[BOOT_TLS_SIZE] __attribute__((aligned(64)));
@@ -35,18 +56,10 @@ static void __attribute__((noreturn)) early_fail(const char *msg)
     }
 }
 
-/* Constructors of the application and its libraries (unikernel.ld collects them). */
-extern void (*const __init_array_start[])(void) __attribute__((weak));
-extern void (*const __init_array_end[])(void) __attribute__((weak));
-
 static void *main_thread(void *arg)
 {
-    const struct uk_init *init = arg;
-    for (void (*const *ctor)(void) = __init_array_start; ctor < __init_array_end; ctor++) {
-        (*ctor)();
-    }
-    /* As in C: returning from main is exit(status), which runs the atexit handlers. */
-    exit(main((int)init->argc, init->argv, init->envp));
+    pf_program.run(arg);
+    __builtin_unreachable();
 }
 
 static void banner(const struct uk_init *init)
@@ -69,7 +82,7 @@ void pf_start(const struct uk_init *init)
         early_fail("platform: TLS image too large for the initial context\n");
     }
     pf_uk = init;
-    pf_tls_load(pf_tls_setup(boot_tls));
+    pf_tls_load(pf_tls_init(boot_tls));
     runtime_putchar = pf_putchar;
 
     pf_time_init(init);
@@ -81,8 +94,8 @@ void pf_start(const struct uk_init *init)
     banner(init);
 
     int err;
-    if (!pf_thread_create("main", main_thread, (void *)init, MAIN_STACK_SIZE, PF_PRIO_NORMAL, 0,
-                          &err)) {
+    if (!pf_thread_create("main", main_thread, (void *)init, pf_main_stack_size(), PF_PRIO_NORMAL,
+                          0, &err)) {
         pf_panic("platform: cannot create the main thread (error %d)", err);
     }
     /* The initial context has nothing more to do: it never becomes runnable again. */
@@ -102,6 +115,22 @@ void pf_exit(int status)
     for (;;) {
         seL4_Yield();
     }
+}
+
+size_t pf_main_stack_size(void)
+{
+    const char *v = pf_getenv("PF_MAIN_STACK");
+    if (!v) {
+        return pf_program.main_stack;
+    }
+    char *end;
+    unsigned long n = strtoul(v, &end, 0);
+    if (*end == 'K' || *end == 'k') {
+        n <<= 10;
+    } else if (*end == 'M' || *end == 'm') {
+        n <<= 20;
+    }
+    return n < MAIN_STACK_MIN ? MAIN_STACK_MIN : pf_round_up(n, PF_PAGE_SIZE);
 }
 
 const char *pf_getenv(const char *name)

@@ -17,7 +17,7 @@ int pf_tcb_start(struct pf_tcb *t, void (*fn)(void *), void *arg, size_t stack_s
     t->ipc = ipc;
 
     /* TLS: a block of its own whose IPC-buffer pointer names its own buffer. */
-    uintptr_t tp = pf_tls_setup(stack);
+    uintptr_t tp = pf_tls_init(stack);
     uintptr_t offset = (uintptr_t)&__sel4_ipc_buffer - (uintptr_t)pf_tls_current();
     *(seL4_IPCBuffer **)(tp + offset) = ipc;
 

@@ -22,7 +22,12 @@ size_t pf_tls_area_size(void)
     return runtime_tls_size();
 }
 
-uintptr_t pf_tls_setup(void *area)
+void *pf_tls_area(uintptr_t tp)
+{
+    return runtime_tls_area(tp);
+}
+
+uintptr_t pf_tls_init(void *area)
 {
     uintptr_t tp = runtime_tls_init(area);
     /*

@@ -25,7 +25,7 @@
 #include <sel4/types.h>
 
 #define UK_INIT_MAGIC   0x554b494e49543031ul /* "UKINIT01" */
-#define UK_INIT_VERSION 1
+#define UK_INIT_VERSION 2
 
 /* Layout of the unikernel's address space chosen by the root task. */
 #define UK_CNODE_BITS         12
@@ -190,7 +190,17 @@ struct uk_init {
     seL4_Word n_files;
     struct uk_file files[UK_MAX_FILES];
 
-    /* Strings referenced by argv/envp live in the rest of the init pages. */
+    /*
+     * Configuration for the program runtime, one line of words per item of the system
+     * description that a program's runtime carries out itself (net, nameserver, mount,
+     * tree, cwd: README.md, "System description reference"), in description order and
+     * already checked, with words separated by single spaces: "net vioif0 dhcp",
+     * "mount ld0 /data ext2fs", "tree tree0 /srv/www" (tree0: a file in files[]).
+     */
+    seL4_Word confc;
+    char **confv;
+
+    /* Strings referenced by argv/envp/confv live in the rest of the init pages. */
 };
 
 /*

@@ -16,7 +16,8 @@
 #define SYSDESC_MAX_UNIKERNELS 32
 #define SYSDESC_MAX_DEVICES    16 /* pci + ioports + irq entries per unikernel */
 #define SYSDESC_MAX_ARGS       64 /* argv entries, and env entries, per unikernel */
-#define SYSDESC_MAX_FILES      16 /* files carried in the image, per unikernel */
+#define SYSDESC_MAX_FILES      16 /* files (and trees) carried in the image, per unikernel */
+#define SYSDESC_MAX_CONF       24 /* net, nameserver, mount, tree, cwd items per unikernel */
 #define SYSDESC_STRINGS        4096
 #define SYSDESC_NAME_MAX       32 /* including the terminating NUL */
 #define SYSDESC_PATH_MAX       128
@@ -81,13 +82,28 @@ struct sysdesc_unikernel {
     unsigned ndevices;
     struct sysdesc_device devices[SYSDESC_MAX_DEVICES];
 
-    /* file = PATH [NAME]: PATH is looked up like the image, NAME is what the unikernel sees. */
+    /*
+     * file = PATH [NAME]: PATH is looked up like the image, NAME is what the unikernel sees.
+     * tree = DIR PATH adds one too: DIR (a directory, looked up the same way), which bake
+     * packs as a file-system image and the unikernel sees as "treeN".
+     */
     unsigned nfiles;
     struct sysdesc_file {
         char path[SYSDESC_PATH_MAX];
         char name[SYSDESC_NAME_MAX];
         unsigned line;
+        bool tree;
     } files[SYSDESC_MAX_FILES];
+
+    /*
+     * What the unikernel's program runtime carries out itself (net, nameserver, mount,
+     * tree, cwd): each item as words separated by single spaces, in description order
+     * (offsets into strings[]), e.g. "net vioif0 10.0.2.15/24 10.0.2.2", "tree tree0 /www".
+     */
+    unsigned nconf;
+    uint16_t conf[SYSDESC_MAX_CONF];
+    unsigned conf_line[SYSDESC_MAX_CONF];
+    unsigned cwd_line;
 };
 
 struct sysdesc {
@@ -111,6 +127,11 @@ static inline const char *sysdesc_arg(const struct sysdesc_unikernel *uk, unsign
 static inline const char *sysdesc_env(const struct sysdesc_unikernel *uk, unsigned i)
 {
     return uk->strings + uk->env[i];
+}
+
+static inline const char *sysdesc_conf(const struct sysdesc_unikernel *uk, unsigned i)
+{
+    return uk->strings + uk->conf[i];
 }
 
 /* Formats "FILE:LINE: message" into err, for problems found after parsing. */

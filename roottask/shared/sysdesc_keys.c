@@ -251,10 +251,41 @@ static int key_restart(struct sysdesc_parser *p, const char *key, const char *va
     return 0;
 }
 
+struct sysdesc_file *sysdesc_new_file(struct sysdesc_parser *p, const char *path, const char *name)
+{
+    struct sysdesc_unikernel *uk = p->uk;
+    size_t n = strlen(name);
+    if (n == 0 || n >= SYSDESC_NAME_MAX || strchr(name, '/')) {
+        sysdesc_fail(p, "bad file name '%s' (1 to %d characters, no '/')", name,
+                     SYSDESC_NAME_MAX - 1);
+        return 0;
+    }
+    if (strlen(path) >= SYSDESC_PATH_MAX) {
+        sysdesc_fail(p, "path too long (at most %d characters)", SYSDESC_PATH_MAX - 1);
+        return 0;
+    }
+    for (unsigned i = 0; i < uk->nfiles; i++) {
+        if (!strcmp(uk->files[i].name, name)) {
+            sysdesc_fail(p, "duplicate file name '%s' (first on line %u)", name, uk->files[i].line);
+            return 0;
+        }
+    }
+    if (uk->nfiles == SYSDESC_MAX_FILES) {
+        sysdesc_fail(p, "too many files and trees for '%s' (at most %d)", uk->name,
+                     SYSDESC_MAX_FILES);
+        return 0;
+    }
+    struct sysdesc_file *f = &uk->files[uk->nfiles++];
+    memcpy(f->path, path, strlen(path) + 1);
+    memcpy(f->name, name, n + 1);
+    f->line = p->line;
+    f->tree = false;
+    return f;
+}
+
 /* file = PATH [NAME]; NAME defaults to PATH's last component. */
 static int key_file(struct sysdesc_parser *p, const char *key, const char *value)
 {
-    struct sysdesc_unikernel *uk = p->uk;
     char path[SYSDESC_PATH_MAX], name[SYSDESC_PATH_MAX], extra[8];
     int has_name;
     if (sysdesc_next_word(p, &value, path, sizeof(path)) != 1 ||
@@ -273,25 +304,7 @@ static int key_file(struct sysdesc_parser *p, const char *key, const char *value
         }
         memcpy(name, last, strlen(last) + 1);
     }
-    size_t n = strlen(name);
-    if (n == 0 || n >= SYSDESC_NAME_MAX || strchr(name, '/')) {
-        return sysdesc_fail(p, "bad file name '%s' (1 to %d characters, no '/')", name,
-                            SYSDESC_NAME_MAX - 1);
-    }
-    for (unsigned i = 0; i < uk->nfiles; i++) {
-        if (!strcmp(uk->files[i].name, name)) {
-            return sysdesc_fail(p, "duplicate file name '%s' (first on line %u)", name,
-                                uk->files[i].line);
-        }
-    }
-    if (uk->nfiles == SYSDESC_MAX_FILES) {
-        return sysdesc_fail(p, "too many files for '%s' (at most %d)", uk->name, SYSDESC_MAX_FILES);
-    }
-    struct sysdesc_file *f = &uk->files[uk->nfiles++];
-    memcpy(f->path, path, sizeof(f->path));
-    memcpy(f->name, name, n + 1);
-    f->line = p->line;
-    return 0;
+    return sysdesc_new_file(p, path, name) ? 0 : -1;
 }
 
 static const struct {
@@ -311,5 +324,5 @@ sysdesc_key_parser *sysdesc_find_key(const char *name)
             return keys[i].parse;
         }
     }
-    return 0;
+    return sysdesc_find_runtime_key(name);
 }

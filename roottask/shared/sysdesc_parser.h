@@ -37,3 +37,7 @@ char *sysdesc_split_at(char *s, char sep);
 typedef int sysdesc_key_parser(struct sysdesc_parser *p, const char *key, const char *value);
 /* The parser of a key, or 0 if there is no such key. */
 sysdesc_key_parser *sysdesc_find_key(const char *name);
+/* The keys a program runtime carries out (sysdesc_runtime_keys.c), or 0. */
+sysdesc_key_parser *sysdesc_find_runtime_key(const char *name);
+/* A carried file entry for the unikernel being parsed (its name unique), or 0 after reporting. */
+struct sysdesc_file *sysdesc_new_file(struct sysdesc_parser *p, const char *path, const char *name);

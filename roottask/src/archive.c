@@ -1,7 +1,8 @@
 /*
  * The system archive: a CPIO archive that tools/bake links into the root task between the
  * symbols roottask_archive_start and roottask_archive_end. It holds "system/NAME" (the
- * description), "image/IMAGE" for each image and "file/PATH" for each file it names.
+ * description), "image/IMAGE" for each image, "file/PATH" for each file it names and
+ * "tree/DIR" for each directory a tree line names (packed by bake as a file-system image).
  */
 #include "roottask.h"
 
@@ -12,6 +13,7 @@ extern const char roottask_archive_end[] __attribute__((weak));
 #define SYSTEM_PREFIX "system/"
 #define IMAGE_PREFIX  "image/"
 #define FILE_PREFIX   "file/"
+#define TREE_PREFIX   "tree/"
 
 static size_t archive_size(void)
 {
@@ -73,5 +75,6 @@ int archive_find_image(const struct sysdesc_unikernel *uk, const void **data, si
 
 int archive_find_file(const struct sysdesc_file *f, const void **data, size_t *size)
 {
-    return find_entry(FILE_PREFIX, "file", f->path, f->line, data, size);
+    return find_entry(f->tree ? TREE_PREFIX : FILE_PREFIX, f->tree ? "tree" : "file", f->path,
+                      f->line, data, size);
 }

@@ -1,7 +1,8 @@
 /*
  * The init data of a process (struct uk_init, unikernel.h): built in a root-task buffer while
- * the process is set up, then copied into read-only frames at UK_INIT_VADDR. The argv and
- * envp arrays and their strings follow the struct; pointers are addresses in the process.
+ * the process is set up, then copied into read-only frames at UK_INIT_VADDR. The argv, envp
+ * and confv arrays and their strings follow the struct; pointers are addresses in the
+ * process.
  */
 #include "roottask.h"
 
@@ -13,7 +14,8 @@ static seL4_Word strings_offset(void)
 seL4_Word initdata_size(const struct process *p)
 {
     const struct sysdesc_unikernel *uk = p->uk;
-    return strings_offset() + (uk->argc + 1 + uk->envc + 1) * sizeof(char *) + uk->strings_used;
+    return strings_offset() + (uk->argc + 1 + uk->envc + 1 + uk->nconf + 1) * sizeof(char *) +
+           uk->strings_used;
 }
 
 void initdata_begin(const struct process *p, struct uk_init *ui)
@@ -38,7 +40,8 @@ seL4_Word initdata_finish(const struct process *p, struct uk_init *ui)
     seL4_Word at = strings_offset();
     char **argv = (char **)(base + at);
     char **envp = argv + uk->argc + 1;
-    char *strings = (char *)(envp + uk->envc + 1);
+    char **confv = envp + uk->envc + 1;
+    char *strings = (char *)(confv + uk->nconf + 1);
     seL4_Word strings_vaddr = UK_INIT_VADDR + (seL4_Word)(strings - base);
 
     memcpy(strings, uk->strings, uk->strings_used);
@@ -50,9 +53,15 @@ seL4_Word initdata_finish(const struct process *p, struct uk_init *ui)
         envp[i] = (char *)(strings_vaddr + uk->env[i]);
     }
     envp[uk->envc] = 0;
+    for (unsigned i = 0; i < uk->nconf; i++) {
+        confv[i] = (char *)(strings_vaddr + uk->conf[i]);
+    }
+    confv[uk->nconf] = 0;
     ui->argc = uk->argc;
     ui->argv = (char **)(UK_INIT_VADDR + at);
     ui->envc = uk->envc;
     ui->envp = (char **)(UK_INIT_VADDR + at + (uk->argc + 1) * sizeof(char *));
+    ui->confc = uk->nconf;
+    ui->confv = (char **)(UK_INIT_VADDR + at + (uk->argc + 1 + uk->envc + 1) * sizeof(char *));
     return initdata_size(p);
 }

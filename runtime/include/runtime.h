@@ -22,6 +22,8 @@ const seL4_BootInfo *runtime_bootinfo(void);
  */
 size_t runtime_tls_size(void);
 uintptr_t runtime_tls_init(void *area);
+/* The area runtime_tls_init returned thread pointer `tp` for. */
+void *runtime_tls_area(uintptr_t tp);
 
 /*
  * Ends QEMU through the isa-debug-exit device (root tasks only), or halts if unavailable.

@@ -1,6 +1,10 @@
 /*
  * x86_64 ELF TLS, variant II: the thread pointer points just past the TLS block, and the
  * word at the thread pointer holds the thread pointer itself (read as %fs:0).
+ *
+ * Above the thread pointer sits a thread control block of TLS_TCB_SIZE bytes: the
+ * self-pointer, then room a C library keeps per thread next to it (NetBSD's struct
+ * tls_tcb is self, DTV and pthread pointers; libpthread reads the last as %fs:16).
  */
 #include <runtime.h>
 #include <sel4/elf64.h>
@@ -37,10 +41,16 @@ static size_t tls_image_offset(const Elf64_Phdr *tls)
     return (tls->p_memsz + align - 1) & ~(align - 1);
 }
 
+#define TLS_TCB_SIZE 32
+
 size_t runtime_tls_size(void)
 {
-    /* The block, then the self-pointer word (padded to keep 16-byte alignment). */
-    return tls_block_size(tls_segment()) + 16;
+    return tls_block_size(tls_segment()) + TLS_TCB_SIZE;
+}
+
+void *runtime_tls_area(uintptr_t tp)
+{
+    return (void *)(tp - tls_block_size(tls_segment()));
 }
 
 uintptr_t runtime_tls_init(void *area)
@@ -54,6 +64,7 @@ uintptr_t runtime_tls_init(void *area)
         /* Variables live at tp - round_up(memsz, p_align) + their offset in the image. */
         memcpy((char *)tp - tls_image_offset(tls), (const void *)tls->p_vaddr, tls->p_filesz);
     }
+    memset((void *)tp, 0, TLS_TCB_SIZE);
     *(uintptr_t *)tp = tp;
     return tp;
 }

@@ -47,7 +47,7 @@ struct bake_args {
     int verbose;        /* -v, --verbose (also sets bake_verbose) */
     /* link */
     const char *build, *srcdir, *deps;
-    int no_platform, no_glue;
+    int no_platform, no_glue, posix;
     struct command rump; /* --rump lists */
     struct command libs; /* --lib files, for the group */
     /* image and check */
@@ -68,8 +68,30 @@ void add_link_prefix(struct command *c, const char *ld, const char *script, cons
 
 /* --- rump.c: the rump kernel libraries of bake link --rump ------------------------------------ */
 
+/*
+ * Where a rump kernel's libraries are: $RUMP_SYSROOT/lib for the platform's own programs,
+ * Rumprun's lib/rumprun-hw (a kernel that is NetBSD libc's kernel) for POSIX programs.
+ */
+struct rump_libdir {
+    const char *variable; /* the environment variable that names the sysroot */
+    const char *sysroot;  /* its value */
+    const char *dir;      /* the library directory in it */
+    const char *override; /* a directory searched first (bake's adapted copies), or 0 */
+};
 /* Appends the libraries (paths) that comma-separated component lists mean; -1 after an error. */
-int rump_libraries(struct command *libs, const struct command *lists);
+int rump_libraries(struct command *libs, const struct command *lists,
+                   const struct rump_libdir *where);
+
+/* --- tree.c: directories baked in as file-system images ------------------------------------- */
+
+/* DIR packed as an ext2 image (built in a temporary file); 0 after saying why. */
+void *tree_pack(const char *dir, size_t *size);
+
+/* --- recipe.c: programs built with Rumprun's toolchain ---------------------------------------- */
+
+/* 1 if `path` was built by Rumprun's toolchain for x86_64, 0 if not, -1 (printed) if for
+ * another target. */
+int recipe_check(const char *path);
 
 /* --- Modes ----------------------------------------------------------------------------------- */
 

@@ -6,6 +6,8 @@
  *   system/NAME     the description, NAME being its file name (used in boot-time messages)
  *   image/IMAGE     each distinct image named by an "image = IMAGE" line, as written there
  *   file/PATH       each distinct file named by a "file = PATH [NAME]" line
+ *   tree/DIR        each distinct directory named by a "tree = DIR PATH" line, packed as an
+ *                   ext2 image (tree.c)
  */
 #include "bake.h"
 #include "../../roottask/shared/elfcheck.h"
@@ -45,20 +47,31 @@ static char *directory_of(const char *path)
     return dir;
 }
 
-/* Where an input named in the description is: in an --images directory, else next to it. */
-static char *find_input(const struct bake_args *o, const char *desc_path, const char *image)
+static int directory_exists(const char *path)
 {
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/*
+ * Where an input named in the description is: in an --images directory, else next to it.
+ * A file for images and files, a directory for trees.
+ */
+static char *find_input(const struct bake_args *o, const char *desc_path, const char *name,
+                        int want_directory)
+{
+    int (*exists)(const char *) = want_directory ? directory_exists : file_exists;
     for (size_t i = 0; i < o->image_dirs.count; i++) {
-        char *path = path_join(o->image_dirs.argv[i], image);
-        if (file_exists(path)) {
+        char *path = path_join(o->image_dirs.argv[i], name);
+        if (exists(path)) {
             return path;
         }
         free(path);
     }
     char *dir = directory_of(desc_path);
-    char *path = path_join(dir, image);
+    char *path = path_join(dir, name);
     free(dir);
-    if (file_exists(path)) {
+    if (exists(path)) {
         return path;
     }
     free(path);
@@ -104,7 +117,7 @@ static void *read_input(const struct bake_args *o, const char *desc_path, const 
                         const char *name, unsigned line, size_t *size)
 {
     void *data = 0;
-    char *path = find_input(o, desc_path, name);
+    char *path = find_input(o, desc_path, name, 0);
     if (!path) {
         report(line, "%s '%s': no such file", kind, name);
     } else if (read_file(path, &data, size) < 0) {
@@ -142,7 +155,7 @@ static int add_images(const struct bake_args *o, const char *desc_path, struct b
         }
         if (!o->unchecked && elf_check(data, size, UK_IMAGE_VADDR_MIN, UK_IMAGE_VADDR_MAX, &elf,
                                        problem, sizeof(problem)) < 0) {
-            char *path = find_input(o, desc_path, uk->image);
+            char *path = find_input(o, desc_path, uk->image, 0);
             report(uk->image_line, "image '%s': %s", path, problem);
             free(path);
             free(data);
@@ -163,15 +176,33 @@ static int add_images(const struct bake_args *o, const char *desc_path, struct b
 
 static int first_use_of_file(unsigned index, unsigned file)
 {
-    const char *path = desc.uk[index].files[file].path;
+    const struct sysdesc_file *f = &desc.uk[index].files[file];
     for (unsigned i = 0; i <= index; i++) {
         for (unsigned j = 0; j < (i == index ? file : desc.uk[i].nfiles); j++) {
-            if (!strcmp(desc.uk[i].files[j].path, path)) {
+            const struct sysdesc_file *g = &desc.uk[i].files[j];
+            if (g->tree == f->tree && !strcmp(g->path, f->path)) {
                 return 0;
             }
         }
     }
     return 1;
+}
+
+/* A tree's directory packed as a file-system image (in the output directory meanwhile). */
+static void *read_tree(const struct bake_args *o, const char *desc_path,
+                       const struct sysdesc_file *f, size_t *size)
+{
+    char *dir = find_input(o, desc_path, f->path, 1);
+    if (!dir) {
+        report(f->line, "tree '%s': no such directory", f->path);
+        return 0;
+    }
+    void *data = tree_pack(dir, size);
+    if (!data) {
+        report(f->line, "tree '%s': cannot pack it (above)", f->path);
+    }
+    free(dir);
+    return data;
 }
 
 /* Appends each distinct file the unikernels carry ("file = PATH") to the archive. */
@@ -184,13 +215,23 @@ static int add_files(const struct bake_args *o, const char *desc_path, struct bu
             if (!first_use_of_file(i, j)) {
                 continue;
             }
-            void *data = read_input(o, desc_path, "file", f->path, f->line, &size);
+            if (f->tree && !archive) {
+                char *dir = find_input(o, desc_path, f->path, 1);
+                free(dir);
+                if (!dir) {
+                    report(f->line, "tree '%s': no such directory", f->path);
+                    return -1;
+                }
+                continue; /* bake check: packing waits for bake image */
+            }
+            void *data = f->tree ? read_tree(o, desc_path, f, &size)
+                                 : read_input(o, desc_path, "file", f->path, f->line, &size);
             if (!data) {
                 return -1;
             }
             if (archive) {
                 char name[SYSDESC_PATH_MAX + 8];
-                snprintf(name, sizeof(name), "file/%s", f->path);
+                snprintf(name, sizeof(name), "%s/%s", f->tree ? "tree" : "file", f->path);
                 cpio_write_entry(archive, name, data, size);
             }
             free(data);

@@ -2,6 +2,13 @@
  * bake link: one unikernel ELF from an application's objects, the platform library and,
  * when asked, NetBSD rump kernel libraries. The result is checked with the root task's own
  * ELF checker so that a bad link fails here rather than at boot.
+ *
+ * Two kinds of program: the platform's own (objects compiled against platform/include,
+ * linked with its small C library), and POSIX programs built with Rumprun's toolchain
+ * against NetBSD's libc (recipe.c recognises them). A POSIX program is linked with the
+ * platform as one object whose only global names are its interface, the POSIX layer,
+ * NetBSD's libpthread and libc, and a rump kernel built as that libc's kernel, all from
+ * $RUMPRUN_SYSROOT (platform/posix/README.md).
  */
 #include "bake.h"
 #include "../../roottask/shared/elfcheck.h"
@@ -124,10 +131,6 @@ static int link_inputs(const struct bake_args *o, const struct platform *pf, cha
         command_add(in, pf->crt);
     }
     for (int i = 0; i < nobjects; i++) {
-        if (!file_exists(objects[i])) {
-            bake_error("%s: no such file", objects[i]);
-            return -1;
-        }
         command_add(in, objects[i]);
     }
     if (o->rump.count) {
@@ -140,7 +143,11 @@ static int link_inputs(const struct bake_args *o, const struct platform *pf, cha
             command_add(in, pf->glue);
             command_add(&components, "fs_tmpfs"); /* the glue mounts it on /tmp */
         }
-        int r = rump_libraries(in, &components);
+        struct rump_libdir where = {"RUMP_SYSROOT", getenv("RUMP_SYSROOT"), 0, 0};
+        char *dir = where.sysroot ? path_join(where.sysroot, "lib") : 0;
+        where.dir = dir;
+        int r = rump_libraries(in, &components, &where);
+        free(dir);
         command_free(&components);
         if (r < 0) {
             return -1;
@@ -156,6 +163,99 @@ static int link_inputs(const struct bake_args *o, const struct platform *pf, cha
     }
     command_add(in, "--end-group");
     return 0;
+}
+
+/*
+ * What a POSIX program's rump kernel has unless --rump says otherwise: file systems (tmpfs
+ * for /tmp, FFS, ext2 and ISO 9660 for disks and baked trees), /dev/random, TCP/IP for
+ * IPv4 and IPv6, local sockets, the DHCP client, and the virtio and e1000 drivers.
+ */
+#define POSIX_COMPONENTS                                                                  \
+    "vfs,fs_tmpfs,fs_ffs,fs_ext2fs,fs_cd9660,dev_disk,dev_rnd,net,net_net,net_netinet,"   \
+    "net_netinet6,net_local,net_config,dev_bpf,pci,pci_virtio,virtio_if_vioif,virtio_ld," \
+    "pci_if_wm,dev_miiphy"
+
+/*
+ * A POSIX program in link order: the platform object (entry point included), the objects,
+ * the rump kernel inside --whole-archive, then the POSIX layer, NetBSD's libpthread and
+ * libc in one group. tmpfs is always in the kernel: the POSIX layer mounts it on /tmp.
+ */
+static int posix_inputs(const struct bake_args *o, char **objects, int nobjects, struct command *in)
+{
+    const char *sysroot = getenv("RUMPRUN_SYSROOT");
+    if (!sysroot || !*sysroot) {
+        bake_error("a POSIX program needs RUMPRUN_SYSROOT set to the directory Rumprun's "
+                   "build installed (holding rumprun-x86_64/lib/libc.a)");
+        return -1;
+    }
+    char *platform = path_join(o->build, "platform/posix/platform.o");
+    char *layer = path_join(o->build, "platform/posix/libposix.a");
+    char *adapted = path_join(o->build, "platform/posix");
+    char *target = path_join(sysroot, "rumprun-x86_64/lib");
+    char *kernel = path_join(target, "rumprun-hw");
+    char *pthread = path_join(target, "libpthread.a"), *libc = path_join(target, "libc.a");
+    int r = -1;
+    const char *missing = !file_exists(platform) ? platform : !file_exists(layer) ? layer : 0;
+    if (missing) {
+        bake_error("%s not found: build the tree with RUMPRUN_SYSROOT set (make "
+                   "RUMPRUN_SYSROOT=...), or point --build at its build directory",
+                   missing);
+        goto done;
+    }
+    if (!file_exists(libc) || !file_exists(pthread)) {
+        bake_error("RUMPRUN_SYSROOT=%s is not Rumprun's installed userland: no %s", sysroot, libc);
+        goto done;
+    }
+    command_add(in, platform);
+    for (int i = 0; i < nobjects; i++) {
+        command_add(in, objects[i]);
+    }
+    struct command components = {0};
+    command_add(&components, o->rump.count ? "fs_tmpfs" : POSIX_COMPONENTS);
+    for (size_t i = 0; i < o->rump.count; i++) {
+        command_add(&components, o->rump.argv[i]);
+    }
+    struct rump_libdir where = {"RUMPRUN_SYSROOT", sysroot, kernel, adapted};
+    command_add(in, "--whole-archive");
+    r = rump_libraries(in, &components, &where);
+    command_free(&components);
+    command_add(in, "--no-whole-archive");
+    command_add(in, "--start-group");
+    command_add(in, layer);
+    for (size_t i = 0; i < o->libs.count; i++) {
+        command_add(in, o->libs.argv[i]);
+    }
+    command_add(in, pthread);
+    command_add(in, libc);
+    command_add(in, "--end-group");
+done:
+    free(platform);
+    free(layer);
+    free(adapted);
+    free(target);
+    free(kernel);
+    free(pthread);
+    free(libc);
+    return r;
+}
+
+/* 1 if the inputs are a POSIX program (--posix, or one was built by Rumprun's toolchain). */
+static int is_posix(const struct bake_args *o, char **objects, int nobjects)
+{
+    int posix = o->posix;
+    for (int i = 0; i < nobjects; i++) {
+        int r = recipe_check(objects[i]);
+        if (r < 0) {
+            return -1;
+        }
+        posix |= r;
+    }
+    if (posix && (o->no_platform || o->no_glue)) {
+        bake_error("a POSIX program is always linked with the platform and the POSIX layer "
+                   "(--no-platform and --no-rump-glue do not apply)");
+        return -1;
+    }
+    return posix;
 }
 
 int bake_link(int argc, char **argv)
@@ -181,8 +281,25 @@ int bake_link(int argc, char **argv)
         free(pf.script);
         pf.script = strdup(o.script);
     }
-    if (check_platform(&pf, !o.no_platform, o.rump.count && !o.no_glue && !o.no_platform) < 0 ||
-        link_inputs(&o, &pf, argv + o.first, argc - o.first, &in) < 0) {
+    char **objects = argv + o.first;
+    int nobjects = argc - o.first;
+    for (int i = 0; i < nobjects; i++) {
+        if (!file_exists(objects[i])) {
+            bake_error("%s: no such file", objects[i]);
+            goto done;
+        }
+    }
+    int posix = is_posix(&o, objects, nobjects);
+    if (posix < 0) {
+        goto done;
+    }
+    if (posix) {
+        if (posix_inputs(&o, objects, nobjects, &in) < 0) {
+            goto done;
+        }
+    } else if (check_platform(&pf, !o.no_platform, o.rump.count && !o.no_glue && !o.no_platform) <
+                   0 ||
+               link_inputs(&o, &pf, objects, nobjects, &in) < 0) {
         goto done;
     }
     add_link_prefix(&c, o.ld, pf.script, o.out);

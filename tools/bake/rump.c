@@ -81,19 +81,33 @@ static void add_factions(struct command *libs, const char *libdir, const char *f
     }
 }
 
-int rump_libraries(struct command *libs, const struct command *lists)
+/* The directory that holds `file`: the override directory if it has it. */
+static const char *library_dir(const struct rump_libdir *where, const char *file)
 {
-    const char *sysroot = getenv("RUMP_SYSROOT");
-    if (!sysroot || !*sysroot) {
-        bake_error("--rump needs RUMP_SYSROOT set to the rump kernel sysroot "
-                   "(the directory holding lib/librump.a)");
+    if (where->override) {
+        char *path = path_join(where->override, file);
+        int found = file_exists(path);
+        free(path);
+        if (found) {
+            return where->override;
+        }
+    }
+    return where->dir;
+}
+
+int rump_libraries(struct command *libs, const struct command *lists,
+                   const struct rump_libdir *where)
+{
+    if (!where->sysroot || !*where->sysroot) {
+        bake_error("--rump needs %s set to the rump kernel's sysroot", where->variable);
         return -1;
     }
-    char *libdir = path_join(sysroot, "lib");
+    const char *libdir = where->dir;
     char *base = path_join(libdir, "librump.a");
     int ok = is_directory(libdir) && file_exists(base);
     if (!ok) {
-        bake_error("RUMP_SYSROOT=%s is not a rump kernel sysroot: no %s", sysroot, base);
+        bake_error("%s=%s does not hold a rump kernel: no %s", where->variable, where->sysroot,
+                   base);
     }
     struct command factions = {0};
     struct buffer all = {0}; /* the lists, comma-separated */
@@ -108,12 +122,12 @@ int rump_libraries(struct command *libs, const struct command *lists)
         char tried[600];
         char *file = component_file(libdir, name, tried, sizeof(tried));
         if (file) {
-            add_unique(libs, libdir, file);
+            add_unique(libs, library_dir(where, file), file);
             add_factions(&factions, libdir, file);
             free(file);
         } else {
-            bake_error("rump component '%s': %s not found in %s (RUMP_SYSROOT=%s)", name, tried,
-                       libdir, sysroot);
+            bake_error("rump component '%s': %s not found in %s (%s=%s)", name, tried, libdir,
+                       where->variable, where->sysroot);
             ok = 0;
         }
     }
@@ -126,6 +140,5 @@ int rump_libraries(struct command *libs, const struct command *lists)
     command_free(&factions);
     free(names);
     free(base);
-    free(libdir);
     return ok ? 0 : -1;
 }

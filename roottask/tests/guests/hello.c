@@ -44,6 +44,9 @@ int main(int argc, char **argv)
     for (seL4_Word i = 0; i < ui->envc; i++) {
         printf("env: %s\n", ui->envp[i]);
     }
+    for (seL4_Word i = 0; i < ui->confc; i++) {
+        printf("conf: %s\n", ui->confv[i]);
+    }
     printf("memory: %lu KiB in %lu untyped(s), free slots %lu..%lu\n", ui->mem_bytes >> 10,
            ui->n_untyped, ui->free_slot_start, ui->free_slot_end);
     printf("time: TSC %lu MHz, boot at %lu s since 1970\n", ui->tsc_hz / 1000000,
@@ -61,8 +64,11 @@ int main(int argc, char **argv)
             sum = sum * 31 + bytes[k];
         }
         int text = f->size && bytes[f->size - 1] == '\n';
-        printf("file %s: %lu bytes at 0x%lx, checksum %lu%s%.*s\n", f->name, f->size, f->vaddr, sum,
-               text ? ": " : "", text ? (int)f->size - 1 : 0, (const char *)bytes);
+        /* An ext2 superblock starts at byte 1024; its magic 0xef53 is at offset 56 in it. */
+        int ext2 = f->size > 1082 && bytes[1080] == 0x53 && bytes[1081] == 0xef;
+        printf("file %s: %lu bytes at 0x%lx, checksum %lu%s%s%.*s\n", f->name, f->size, f->vaddr,
+               sum, ext2 ? ", an ext2 file system" : "", text ? ": " : "",
+               text ? (int)f->size - 1 : 0, (const char *)bytes);
     }
     const char *status = guest_getenv("EXIT");
     return status ? (int)strtol(status, 0, 0) : 0;

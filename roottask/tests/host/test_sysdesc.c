@@ -88,9 +88,95 @@ static void defaults(void)
                "defaults: 16M, restart never, no devices", 0);
 }
 
+/* The items a program runtime carries out, passed on as normalised lines. */
+static void runtime_items(void)
+{
+    static const char text[] = "[unikernel web]\n"
+                               "image = web.elf\n"
+                               "net = vioif0   dhcp\n"
+                               "net = wm0 10.0.2.15/24 10.0.2.2\n"
+                               "nameserver = 10.0.2.3\n"
+                               "mount = ld0 /data ext2fs\n"
+                               "mount = ld1a /backup ffs ro\n"
+                               "file = motd.txt\n"
+                               "tree = site/html /var/www\n"
+                               "tree = conf /etc-nginx\n"
+                               "cwd = /var/www\n";
+    char err[SYSDESC_ERROR_MAX] = "";
+    int ok = parse(text, err) == 0;
+    host_check(ok, "net, nameserver, mount, tree and cwd parse", err);
+    if (!ok) {
+        return;
+    }
+    static const char *const want[] = {
+        "net vioif0 dhcp",           "net wm0 10.0.2.15/24 10.0.2.2",
+        "nameserver 10.0.2.3",       "mount ld0 /data ext2fs",
+        "mount ld1a /backup ffs ro", "tree tree0 /var/www",
+        "tree tree1 /etc-nginx",     "cwd /var/www",
+    };
+    const struct sysdesc_unikernel *u = &desc.uk[0];
+    host_check(u->nconf == 8, "eight items", 0);
+    for (unsigned i = 0; i < 8 && i < u->nconf; i++) {
+        host_check_string("an item, words joined by single spaces", sysdesc_conf(u, i), want[i]);
+    }
+    host_check(u->conf_line[1] == 4, "item lines are kept", 0);
+    host_check(u->nfiles == 3 && !u->files[0].tree && u->files[1].tree &&
+                   !strcmp(u->files[1].path, "site/html") && !strcmp(u->files[1].name, "tree0") &&
+                   !strcmp(u->files[2].name, "tree1"),
+               "trees are carried files named tree0, tree1", 0);
+}
+
 static const struct {
     const char *what, *text, *error;
 } bad[] = {
+    {"a bad interface name", "[unikernel a]\nimage = a.elf\nnet = eth dhcp\n",
+     "t.system:3: bad interface name 'eth' (a driver name and a unit, e.g. vioif0)"},
+    {"an interface twice", "[unikernel a]\nimage = a.elf\nnet = wm0 dhcp\nnet = wm0 dhcp\n",
+     "t.system:4: interface wm0 is already configured (line 3)"},
+    {"an address without a prefix", "[unikernel a]\nimage = a.elf\nnet = wm0 10.0.2.15\n",
+     "t.system:3: bad address for wm0 (dhcp, or an IPv4 ADDR/PREFIX such as 10.0.2.15/24)"},
+    {"a prefix too long", "[unikernel a]\nimage = a.elf\nnet = wm0 10.0.2.15/33\n",
+     "t.system:3: bad address for wm0 (dhcp, or an IPv4 ADDR/PREFIX such as 10.0.2.15/24)"},
+    {"an address out of range", "[unikernel a]\nimage = a.elf\nnet = wm0 10.0.2.256/24\n",
+     "t.system:3: bad address for wm0 (dhcp, or an IPv4 ADDR/PREFIX such as 10.0.2.15/24)"},
+    {"a bad gateway", "[unikernel a]\nimage = a.elf\nnet = wm0 10.0.2.15/24 gw\n",
+     "t.system:3: bad gateway 'gw' (an IPv4 address)"},
+    {"a gateway with dhcp", "[unikernel a]\nimage = a.elf\nnet = wm0 dhcp 10.0.2.2\n",
+     "t.system:3: net wm0 dhcp takes no gateway (DHCP provides it)"},
+    {"net with one word", "[unikernel a]\nimage = a.elf\nnet = wm0\n",
+     "t.system:3: net takes an interface and dhcp or ADDR/PREFIX [GATEWAY]"},
+    {"a name server by name", "[unikernel a]\nimage = a.elf\nnameserver = dns.example\n",
+     "t.system:3: bad name server address 'dns.example' (an IPv4 address)"},
+    {"a disk that is no virtio disk", "[unikernel a]\nimage = a.elf\nmount = sd0 /d ffs\n",
+     "t.system:3: bad disk 'sd0' (a virtio disk, ld0 for the whole disk or ld0a..ld0p for a "
+     "partition)"},
+    {"a partition beyond p", "[unikernel a]\nimage = a.elf\nmount = ld0q /d ffs\n",
+     "t.system:3: bad disk 'ld0q' (a virtio disk, ld0 for the whole disk or ld0a..ld0p for a "
+     "partition)"},
+    {"an unknown file system", "[unikernel a]\nimage = a.elf\nmount = ld0 /d zfs\n",
+     "t.system:3: unknown file system type 'zfs' (ext2fs, ffs or cd9660)"},
+    {"an unknown mount option", "[unikernel a]\nimage = a.elf\nmount = ld0 /d ffs rw\n",
+     "t.system:3: unknown mount option 'rw' (only ro)"},
+    {"a relative mount point", "[unikernel a]\nimage = a.elf\nmount = ld0 data ffs\n",
+     "t.system:3: bad mount point 'data' (an absolute path, not /, without ., .. or empty "
+     "components)"},
+    {"a mount point with ..", "[unikernel a]\nimage = a.elf\nmount = ld0 /a/../b ffs\n",
+     "t.system:3: bad mount point '/a/../b' (an absolute path, not /, without ., .. or empty "
+     "components)"},
+    {"the root as mount point", "[unikernel a]\nimage = a.elf\ntree = t /\n",
+     "t.system:3: bad mount point '/' (an absolute path, not /, without ., .. or empty "
+     "components)"},
+    {"a mount on /tmp", "[unikernel a]\nimage = a.elf\nmount = ld0 /tmp ffs\n",
+     "t.system:3: /tmp is the runtime's own (tmpfs, generated files, devices)"},
+    {"a tree and a disk on one path",
+     "[unikernel a]\nimage = a.elf\nmount = ld0 /d ffs\ntree = t /d\n",
+     "t.system:4: /d is already a mount point (line 3)"},
+    {"a tree with one word", "[unikernel a]\nimage = a.elf\ntree = html\n",
+     "t.system:3: tree takes a directory to bake in and the path to mount it at"},
+    {"two working directories", "[unikernel a]\nimage = a.elf\ncwd = /a\ncwd = /b\n",
+     "t.system:4: duplicate key 'cwd' (first on line 3)"},
+    {"a relative working directory", "[unikernel a]\nimage = a.elf\ncwd = www\n",
+     "t.system:3: bad working directory 'www' (an absolute path)"},
     {"unknown key", "[unikernel a]\nimage = a.elf\nimgae = b.elf\n",
      "t.system:3: unknown key 'imgae'"},
     {"missing image", "[unikernel a]\nmemory = 8M\n",
@@ -256,6 +342,7 @@ int main(int argc, char **argv)
 {
     good_description();
     defaults();
+    runtime_items();
     bad_descriptions();
     long_line();
     mutations();
