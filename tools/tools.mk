@@ -50,7 +50,8 @@ image_boot = $(QEMU_RUN) -t $(2) $(call image_dir,$(1))/kernel32.elf \
 	$(call image_dir,$(1))/roottask.elf $(3)
 
 # make image SYSTEM=path/to/NAME.system -> build/image/NAME/{kernel32.elf,roottask.elf}
-# with $(IMAGE_KERNEL). IMAGES=dir (or several) adds directories to search for the unikernel ELFs it names.
+# with $(IMAGE_KERNEL). IMAGES=dir (or several) adds directories to search for the
+# unikernel ELFs it names.
 # make run-image (same variables, QEMU_ARGS: extra QEMU options, TIMEOUT) also boots it.
 SYSTEM ?=
 IMAGES ?=
