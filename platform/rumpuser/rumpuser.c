@@ -90,19 +90,16 @@ void rumpuser_exit(int value)
 }
 
 /*
- * A rump kernel built as the program's kernel (NetBSD's libc calls straight into it) calls
- * this at the end of every system call, outside the kernel, with 0 after a success: the
- * program runtime's errno, and the point where it can deliver signals. The runtime's errno
- * takes errors only: a successful call leaves errno as it was, as NetBSD's own system call
- * stubs do and POSIX requires (no function sets errno to 0).
+ * The rump kernel calls this at the end of every system call (rump_sys_*, or NetBSD libc's
+ * calls when it is libc's kernel), outside the kernel, with 0 after a success: the
+ * thread's errno (which is NetBSD libc's too, pf_errno), and the point where the program
+ * runtime delivers signals. errno takes errors only: a successful call leaves it as it
+ * was, as NetBSD's own system call stubs do and POSIX requires (no function sets errno to
+ * 0).
  */
 void rumpuser_seterrno(int error)
 {
-    if (pf_hooks.errno_location) {
-        if (error) {
-            *pf_hooks.errno_location() = error;
-        }
-    } else {
+    if (error) {
         errno = error;
     }
     if (pf_hooks.syscall_done) {
