@@ -99,6 +99,12 @@ void restore_user_context(void)
         idle_loop();
     }
     vspace_switch_to_thread(t);
+    return_to_user(t);
+}
+
+/* The last steps of every way back to user level, once t runs on its own page tables. */
+void return_to_user(tcb_t *t)
+{
     cpu_set_kernel_entry_stack(&t->ctx);
     if (t->ctx.fs_base != loaded_fs_base) {
         wrmsr(MSR_FS_BASE, t->ctx.fs_base);

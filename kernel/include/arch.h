@@ -65,7 +65,8 @@ void fpu_release(tcb_t *t); /* save t's FPU registers if it owns them, and give 
 /* --- arch/traps.c, arch/entry.S: interrupts, exceptions, the way back to user level ---- */
 
 void c_handle_interrupt(void) NORETURN;
-void restore_user_context(void) NORETURN;
+void restore_user_context(void) NORETURN; /* into current_thread */
+void return_to_user(tcb_t *t) NORETURN;   /* the same once accounting and page tables are done */
 void return_via_sysret(user_context_t *ctx) NORETURN;
 void return_via_iret(user_context_t *ctx) NORETURN;
 void idle_loop(void) NORETURN;

@@ -19,7 +19,7 @@ exception_t decode_invocation(word_t label, word_t length, word_t cptr, cte_t *s
 /* --- src/fastpath.c: Call and ReplyRecv without the general path ---------------------- */
 
 /* Does not return when it handled the call. */
-bool fastpath_try(long number);
+void fastpath_try(long number);
 
 /* --- src/debug.c: the debug system calls (debug configuration only) ------------------- */
 
@@ -51,6 +51,7 @@ bool accounting_syscall(long number); /* false: not an accounting call */
 void accounting_kernel_entry(void);
 void accounting_switch(tcb_t *from, tcb_t *to);
 void accounting_kernel_exit(void);
+void accounting_switch_and_exit(tcb_t *from, tcb_t *to); /* both, at one moment */
 void accounting_reset_all(void);
 void accounting_forget(tcb_t *t); /* t is being destroyed */
 #else
@@ -69,6 +70,11 @@ static inline void accounting_switch(tcb_t *from, tcb_t *to)
 }
 static inline void accounting_kernel_exit(void)
 {
+}
+static inline void accounting_switch_and_exit(tcb_t *from, tcb_t *to)
+{
+    (void)from;
+    (void)to;
 }
 static inline void accounting_reset_all(void)
 {
@@ -135,6 +141,8 @@ void cte_move(cap_t new_cap, cte_t *src, cte_t *dest);
 void cte_swap(cap_t cap1, cte_t *slot1, cap_t cap2, cte_t *slot2);
 exception_t cte_delete(cte_t *slot); /* removes the cap, destroying the object if final */
 void cte_delete_one(cte_t *slot);    /* for caps that never need recursive teardown */
+void cte_insert_reply(cap_t reply, cte_t *master, cte_t *dest); /* Call: the caller's reply cap */
+void cte_delete_reply(cte_t *slot);                             /* the slot holds a reply cap */
 exception_t cte_revoke(cte_t *slot);
 exception_t ensure_no_children(cte_t *slot);
 exception_t ensure_empty_slot(cte_t *slot);

@@ -204,13 +204,20 @@ bool vspace_is_valid_root(cap_t cap)
     return cap_get_type(cap) == cap_pml4 && cap.pml4.is_mapped;
 }
 
+/*
+ * A thread runs on its VSpace while its root cap is a PML4 still assigned to the ASID the
+ * cap names; otherwise on the kernel's page tables, where its first access faults.
+ */
 void vspace_switch_to_thread(tcb_t *t)
 {
     cap_t root = tcb_slot(t, TCB_VTABLE)->cap;
-    paddr_t target = kernel_pml4_paddr();
-    if (vspace_is_valid_root(root) &&
-        find_vspace_for_asid(root.pml4.asid) == (uint64_t *)root.pml4.ptr) {
+    paddr_t target;
+    asid_pool_t *pool;
+    if (vspace_is_valid_root(root) && (pool = asid_table[root.pml4.asid >> ASID_LOW_BITS]) &&
+        pool->vspaces[root.pml4.asid & MASK(ASID_LOW_BITS)] == (uint64_t *)root.pml4.ptr) {
         target = paddr_from_ptr((void *)root.pml4.ptr);
+    } else {
+        target = kernel_pml4_paddr();
     }
     if (read_cr3() != target) {
         write_cr3(target);

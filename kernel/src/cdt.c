@@ -273,11 +273,9 @@ void cte_swap(cap_t cap1, cte_t *slot1, cap_t cap2, cte_t *slot2)
     }
 }
 
-static void empty_slot(cte_t *slot, cap_t cleanup)
+/* Takes the cap out of the tree and leaves the slot empty. */
+static void unlink_slot(cte_t *slot)
 {
-    if (cap_is_null(slot->cap)) {
-        return;
-    }
     cte_t *prev = mdb_prev(slot), *next = mdb_next(slot);
     if (prev) {
         mdb_set_next(prev, next);
@@ -288,8 +286,34 @@ static void empty_slot(cte_t *slot, cap_t cleanup)
         next->mdb.first_badged = next->mdb.first_badged || slot->mdb.first_badged;
     }
     slot->cap = cap_null_new();
-    memset(&slot->mdb, 0, sizeof(slot->mdb));
+    slot->mdb = (mdb_node_t){0};
+}
+
+static void empty_slot(cte_t *slot, cap_t cleanup)
+{
+    if (cap_is_null(slot->cap)) {
+        return;
+    }
+    unlink_slot(slot);
     post_cap_deletion(cleanup);
+}
+
+/*
+ * Reply caps come and go with every Call and reply, so they skip the general checks: a reply
+ * cap is never revocable (inserting it makes a plain child of the master reply cap, as
+ * cte_insert would) and deleting it finalises nothing (finalise_cap has no case for it).
+ */
+void cte_insert_reply(cap_t reply, cte_t *master, cte_t *dest)
+{
+    kassert(cap_is_null(dest->cap));
+    dest->cap = reply;
+    link_after(master, dest, false, false);
+}
+
+void cte_delete_reply(cte_t *slot)
+{
+    kassert(cap_get_type(slot->cap) == cap_reply);
+    unlink_slot(slot);
 }
 
 /*
@@ -341,6 +365,10 @@ exception_t cte_delete(cte_t *slot)
 void cte_delete_one(cte_t *slot)
 {
     if (cap_is_null(slot->cap)) {
+        return;
+    }
+    if (cap_get_type(slot->cap) == cap_reply) {
+        cte_delete_reply(slot);
         return;
     }
     finalise_result_t r = finalise_cap(slot->cap, is_final_capability(slot));
