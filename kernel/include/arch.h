@@ -24,7 +24,30 @@ struct cpu_features {
 extern struct cpu_features cpu_features;
 
 void cpu_init(void);
-void cpu_set_kernel_entry_stack(user_context_t *ctx); /* TSS RSP0 + syscall frame pointer */
+
+struct PACKED tss {
+    uint32_t reserved0;
+    uint64_t rsp[3];
+    uint64_t reserved1;
+    uint64_t ist[7];
+    uint64_t reserved2;
+    uint16_t reserved3;
+    uint16_t iomap_base;
+};
+extern struct tss tss;
+extern void *current_context_top; /* where syscall_entry (entry.S) builds the frame */
+
+/*
+ * Kernel entries of the thread about to run save its registers into ctx: interrupts through
+ * the TSS stack pointer, syscall through current_context_top. Inline: every return to user
+ * level sets them.
+ */
+static inline void cpu_set_kernel_entry_stack(user_context_t *ctx)
+{
+    void *top = &ctx->fs_base;
+    tss.rsp[0] = (uint64_t)top;
+    current_context_top = top;
+}
 
 /* --- arch/kvspace.c: the kernel's address space ---------------------------------------- */
 
@@ -57,7 +80,18 @@ void ioapic_mask(int ioapic, int pin, bool masked);
 void fpu_init(void);
 void fpu_init_state(tcb_t *tcb);
 void fpu_thread_deleted(tcb_t *tcb);
-void fpu_prepare_return(tcb_t *tcb);
+void fpu_set_trapping(bool trap); /* CR0.TS: the next FPU/SSE instruction traps (#NM) */
+extern tcb_t *fpu_owner;          /* whose registers the FPU holds, or 0 */
+extern bool fpu_trapping;         /* CR0.TS as last written */
+
+/* Returning to tcb: the FPU registers are usable at once only if they are its own. */
+static inline void fpu_prepare_return(tcb_t *tcb)
+{
+    bool trap = fpu_owner != tcb;
+    if (trap != fpu_trapping) {
+        fpu_set_trapping(trap);
+    }
+}
 void fpu_handle_unavailable(void);
 void fpu_save_current_owner(void);
 void fpu_release(tcb_t *t); /* save t's FPU registers if it owns them, and give them up */

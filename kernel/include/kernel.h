@@ -141,8 +141,6 @@ void cte_move(cap_t new_cap, cte_t *src, cte_t *dest);
 void cte_swap(cap_t cap1, cte_t *slot1, cap_t cap2, cte_t *slot2);
 exception_t cte_delete(cte_t *slot); /* removes the cap, destroying the object if final */
 void cte_delete_one(cte_t *slot);    /* for caps that never need recursive teardown */
-void cte_insert_reply(cap_t reply, cte_t *master, cte_t *dest); /* Call: the caller's reply cap */
-void cte_delete_reply(cte_t *slot);                             /* the slot holds a reply cap */
 exception_t cte_revoke(cte_t *slot);
 exception_t ensure_no_children(cte_t *slot);
 exception_t ensure_empty_slot(cte_t *slot);
@@ -151,6 +149,24 @@ bool is_final_capability(cte_t *slot);
 bool is_mdb_parent_of(cte_t *parent, cte_t *child);
 bool same_region_as(cap_t a, cap_t b);
 bool same_object_as(cap_t a, cap_t b);
+
+/*
+ * Reply caps come and go with every Call and reply (the fast path included), so they skip
+ * the general checks: a reply cap is never revocable (inserted, it is a plain child of the
+ * master reply cap, as cte_insert would make it) and deleting it finalises nothing
+ * (finalise_cap has no case for it).
+ */
+static inline void cte_insert_reply(cap_t reply, cte_t *master, cte_t *dest)
+{
+    dest->cap = reply;
+    mdb_link_after(master, dest, false, false);
+}
+
+static inline void cte_delete_reply(cte_t *slot)
+{
+    mdb_unlink(slot);
+    slot->cap = cap_null_new();
+}
 
 typedef struct derive_result {
     exception_t status;

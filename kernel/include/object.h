@@ -35,6 +35,33 @@ static inline void mdb_set_next(cte_t *slot, cte_t *next)
     slot->mdb.next = (uint64_t)next & MASK(48);
 }
 
+/* Puts dest (not in the list) directly after src, with the given flags. */
+static inline void mdb_link_after(cte_t *src, cte_t *dest, bool revocable, bool first_badged)
+{
+    uint64_t next_bits = src->mdb.next;
+    dest->mdb = (mdb_node_t){
+        .prev = src, .next = next_bits, .revocable = revocable, .first_badged = first_badged};
+    mdb_set_next(src, dest);
+    if (next_bits) {
+        ((cte_t *)sign_extend48(next_bits))->mdb.prev = dest;
+    }
+}
+
+/* Takes slot out of the list (its flags cleared); the cap stays for the caller to clear. */
+static inline void mdb_unlink(cte_t *slot)
+{
+    cte_t *prev = slot->mdb.prev, *next = mdb_next(slot);
+    if (prev) {
+        mdb_set_next(prev, next);
+    }
+    if (next) {
+        next->mdb.prev = prev;
+        /* The child of a badged cap stays the first of its badge. */
+        next->mdb.first_badged = next->mdb.first_badged || slot->mdb.first_badged;
+    }
+    slot->mdb = (mdb_node_t){0};
+}
+
 /* --- Endpoints ------------------------------------------------------------------------------- */
 
 /*

@@ -22,37 +22,35 @@
 static inline cte_t *fast_lookup(tcb_t *t, word_t cptr)
 {
     cap_t node = tcb_slot(t, TCB_CTABLE)->cap;
-    word_t bits = seL4_WordBits;
+    word_t bits = seL4_WordBits; /* still to resolve: the top `bits` of `rest` */
+    word_t rest = cptr;
     if (cap_get_type(node) != cap_cnode) {
         return 0;
     }
     for (;;) {
-        word_t radix = node.cnode.radix, guard_size = node.cnode.guard_size;
-        word_t level = radix + guard_size;
-        if (level == 0 || level > bits) {
+        word_t radix = node.cnode.radix, level = radix + node.cnode.guard_size;
+        if (level - 1 >= bits) { /* level 0 (no progress) or more bits than are left */
             return 0;
         }
-        bits -= level;
-        word_t index = cptr >> bits; /* guard and radix bits at the bottom */
-        if (((index >> radix) & MASK(guard_size)) != node.cnode.guard) {
+        word_t index = rest >> (seL4_WordBits - level); /* the guard, then the slot index */
+        if (index >> radix != node.cnode.guard) {
             return 0;
         }
         cte_t *slot = (cte_t *)cap_cnode_ptr(node) + (index & MASK(radix));
+        bits -= level;
         if (bits == 0 || cap_get_type(slot->cap) != cap_cnode) {
             return slot;
         }
         node = slot->cap;
+        rest <<= level;
     }
 }
 
-/* The endpoint cap a cptr names, or a null cap. */
-static inline cap_t endpoint_at(tcb_t *t, word_t cptr)
+/* The endpoint cap a cptr names, or 0. */
+static inline const cap_t *endpoint_at(tcb_t *t, word_t cptr)
 {
     cte_t *slot = fast_lookup(t, cptr);
-    if (!slot || cap_get_type(slot->cap) != cap_endpoint) {
-        return cap_null_new();
-    }
-    return slot->cap;
+    return slot && cap_get_type(slot->cap) == cap_endpoint ? &slot->cap : 0;
 }
 
 /*
@@ -66,10 +64,12 @@ static inline bool runs_at_once(const tcb_t *from, const tcb_t *to)
            (to->priority >= from->priority || (int)to->priority >= sched_highest_ready_priority());
 }
 
-/* The receiver gets the first `length` message registers, as copy_mrs() gives them. */
-static inline void copy_message_registers(const tcb_t *from, tcb_t *to, word_t length)
+/* Delivers the message of `from` (now blocked) to `to` and runs `to`. */
+static ALWAYS_INLINE void NORETURN deliver_and_switch(tcb_t *from, tcb_t *to,
+                                                      seL4_MessageInfo_t info, word_t badge)
 {
-    switch (length) {
+    /* The first `length` message registers, as copy_mrs() gives them. */
+    switch (seL4_MessageInfo_get_length(info)) {
     case 4:
         to->ctx.r15 = from->ctx.r15;
         /* fall through */
@@ -85,13 +85,6 @@ static inline void copy_message_registers(const tcb_t *from, tcb_t *to, word_t l
     default:
         break;
     }
-}
-
-/* Delivers the message of `from` (now blocked) to `to` and runs `to`. */
-static void NORETURN deliver_and_switch(tcb_t *from, tcb_t *to, seL4_MessageInfo_t info,
-                                        word_t badge)
-{
-    copy_message_registers(from, to, seL4_MessageInfo_get_length(info));
     to->ctx.rsi = seL4_MessageInfo_set_capsUnwrapped(info, 0).words[0];
     to->ctx.rdi = badge;
     to->state = ThreadState_Running;
@@ -102,19 +95,19 @@ static void NORETURN deliver_and_switch(tcb_t *from, tcb_t *to, seL4_MessageInfo
 }
 
 /* Call to an endpoint with a receiver waiting. */
-static void fastpath_call(tcb_t *t, seL4_MessageInfo_t info)
+static inline void fastpath_call(tcb_t *t, seL4_MessageInfo_t info)
 {
-    cap_t cap = endpoint_at(t, t->ctx.rdi);
-    if (cap_is_null(cap) || !cap.endpoint.can_send ||
-        !(cap.endpoint.can_grant || cap.endpoint.can_grant_reply)) {
+    const cap_t *cap = endpoint_at(t, t->ctx.rdi);
+    if (!cap || !cap->endpoint.can_send ||
+        !(cap->endpoint.can_grant || cap->endpoint.can_grant_reply)) {
         return;
     }
-    endpoint_t *ep = cap_endpoint_ptr(cap);
+    endpoint_t *ep = cap_endpoint_ptr(*cap);
     tcb_t *dest = ep->head;
     if (!dest || dest->state != ThreadState_BlockedOnReceive || !runs_at_once(t, dest)) {
         return;
     }
-    /* The receiver is at the head of the queue. */
+    /* The receiver leaves the head of the queue. */
     ep->head = dest->ep_next;
     if (dest->ep_next) {
         dest->ep_next->ep_prev = 0;
@@ -126,21 +119,20 @@ static void fastpath_call(tcb_t *t, seL4_MessageInfo_t info)
     t->state = ThreadState_BlockedOnReply;
     cte_insert_reply(cap_reply_new(t, false, dest->blocking_can_grant), tcb_slot(t, TCB_REPLY),
                      tcb_slot(dest, TCB_CALLER));
-    deliver_and_switch(t, dest, info, cap.endpoint.badge);
+    deliver_and_switch(t, dest, info, cap->endpoint.badge);
 }
 
 /* Reply to the caller, then wait on an endpoint nobody is sending to yet. */
-static void fastpath_reply_recv(tcb_t *t, seL4_MessageInfo_t info)
+static inline void fastpath_reply_recv(tcb_t *t, seL4_MessageInfo_t info)
 {
-    cap_t cap = endpoint_at(t, t->ctx.rdi);
+    const cap_t *cap = endpoint_at(t, t->ctx.rdi);
     cte_t *caller_slot = tcb_slot(t, TCB_CALLER);
-    cap_t reply = caller_slot->cap;
-    if (cap_is_null(cap) || !cap.endpoint.can_receive || cap_get_type(reply) != cap_reply ||
-        reply.reply.master) {
+    if (!cap || !cap->endpoint.can_receive || cap_get_type(caller_slot->cap) != cap_reply ||
+        caller_slot->cap.reply.master) {
         return;
     }
-    endpoint_t *ep = cap_endpoint_ptr(cap);
-    tcb_t *caller = (tcb_t *)reply.reply.tcb;
+    endpoint_t *ep = cap_endpoint_ptr(*cap);
+    tcb_t *caller = (tcb_t *)caller_slot->cap.reply.tcb;
     if (caller->state != ThreadState_BlockedOnReply || caller->fault.type != seL4_Fault_NullFault ||
         (ep->head && ep->head->state == ThreadState_BlockedOnSend) ||
         (t->bound_notification && t->bound_notification->active) || !runs_at_once(t, caller)) {
@@ -148,7 +140,7 @@ static void fastpath_reply_recv(tcb_t *t, seL4_MessageInfo_t info)
     }
     cte_delete_reply(caller_slot);
     t->blocking_object = ep;
-    t->blocking_can_grant = cap.endpoint.can_grant;
+    t->blocking_can_grant = cap->endpoint.can_grant;
     t->state = ThreadState_BlockedOnReceive;
     ep_enqueue(ep, t);
     deliver_and_switch(t, caller, info, 0);

@@ -275,7 +275,7 @@ void setup_caller_cap(tcb_t *sender, tcb_t *receiver, bool can_grant)
     cte_t *caller_slot = tcb_slot(receiver, TCB_CALLER);
     kassert(cap_get_type(reply_slot->cap) == cap_reply && reply_slot->cap.reply.master);
     kassert(cap_is_null(caller_slot->cap));
-    cte_insert(cap_reply_new(sender, false, can_grant), reply_slot, caller_slot);
+    cte_insert_reply(cap_reply_new(sender, false, can_grant), reply_slot, caller_slot);
 }
 
 void delete_caller_cap(tcb_t *receiver)
