@@ -28,6 +28,7 @@ struct PACKED idt_entry {
 
 static uint64_t gdt[7] ALIGNED(16);
 struct tss tss ALIGNED(16);
+_Static_assert(offsetof(struct tss, rsp) == 4, "entry.S reads RSP0 at TSS_RSP0");
 static struct idt_entry idt[256] ALIGNED(16);
 static uint8_t double_fault_stack[4096] ALIGNED(16);
 

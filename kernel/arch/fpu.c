@@ -8,18 +8,8 @@
 #include <printk.h>
 
 tcb_t *fpu_owner;
-bool fpu_trapping; /* CR0.TS as last written: CR0 writes are slow, so skip repeats */
+bool fpu_trapping;
 static uint8_t fpu_initial_state[512] ALIGNED(16);
-
-void fpu_set_trapping(bool trap)
-{
-    if (trap) {
-        set_ts();
-    } else {
-        clts();
-    }
-    fpu_trapping = trap;
-}
 
 static void fpu_trap_on_use(bool trap)
 {

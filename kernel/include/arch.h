@@ -7,6 +7,7 @@
 
 #include <types.h>
 #include <object.h>
+#include <machine.h>
 
 /* --- arch/cpu.c: GDT, IDT, TSS, MSRs -------------------------------------------------- */
 
@@ -35,18 +36,15 @@ struct PACKED tss {
     uint16_t iomap_base;
 };
 extern struct tss tss;
-extern void *current_context_top; /* where syscall_entry (entry.S) builds the frame */
 
 /*
- * Kernel entries of the thread about to run save its registers into ctx: interrupts through
- * the TSS stack pointer, syscall through current_context_top. Inline: every return to user
- * level sets them.
+ * Kernel entries of the thread about to run save its registers into ctx: the CPU (for
+ * interrupts) and syscall_entry build the frame below the TSS's RSP0. Inline: every return
+ * to user level sets it.
  */
 static inline void cpu_set_kernel_entry_stack(user_context_t *ctx)
 {
-    void *top = &ctx->fs_base;
-    tss.rsp[0] = (uint64_t)top;
-    current_context_top = top;
+    tss.rsp[0] = (uint64_t)&ctx->fs_base;
 }
 
 /* --- arch/kvspace.c: the kernel's address space ---------------------------------------- */
@@ -80,11 +78,24 @@ void ioapic_mask(int ioapic, int pin, bool masked);
 void fpu_init(void);
 void fpu_init_state(tcb_t *tcb);
 void fpu_thread_deleted(tcb_t *tcb);
-void fpu_set_trapping(bool trap); /* CR0.TS: the next FPU/SSE instruction traps (#NM) */
-extern tcb_t *fpu_owner;          /* whose registers the FPU holds, or 0 */
-extern bool fpu_trapping;         /* CR0.TS as last written */
+extern tcb_t *fpu_owner;  /* whose registers the FPU holds, or 0 */
+extern bool fpu_trapping; /* CR0.TS as last written: CR0 writes are slow, so skip repeats */
 
-/* Returning to tcb: the FPU registers are usable at once only if they are its own. */
+/* CR0.TS set: the next FPU/SSE instruction traps (#NM). */
+static inline void fpu_set_trapping(bool trap)
+{
+    if (trap) {
+        set_ts();
+    } else {
+        clts();
+    }
+    fpu_trapping = trap;
+}
+
+/*
+ * Returning to tcb (inline: every return does): the FPU registers are usable at once only
+ * if they are its own.
+ */
 static inline void fpu_prepare_return(tcb_t *tcb)
 {
     bool trap = fpu_owner != tcb;
@@ -100,11 +111,33 @@ void fpu_release(tcb_t *t); /* save t's FPU registers if it owns them, and give 
 
 void c_handle_interrupt(void) NORETURN;
 void restore_user_context(void) NORETURN; /* into current_thread */
-void return_to_user(tcb_t *t) NORETURN;   /* the same once accounting and page tables are done */
 void return_via_sysret(user_context_t *ctx) NORETURN;
 void return_via_iret(user_context_t *ctx) NORETURN;
 void idle_loop(void) NORETURN;
 void syscall_entry(void);
+extern uint64_t loaded_fs_base, loaded_gs_base; /* the FS and GS base MSRs as last written */
+
+/*
+ * The last steps of every way back to user level, once t runs on its own page tables
+ * (restore_user_context, and the IPC fast path, which inlines them).
+ */
+static ALWAYS_INLINE NORETURN void return_to_user(tcb_t *t)
+{
+    cpu_set_kernel_entry_stack(&t->ctx);
+    if (t->ctx.fs_base != loaded_fs_base) {
+        wrmsr(MSR_FS_BASE, t->ctx.fs_base);
+        loaded_fs_base = t->ctx.fs_base;
+    }
+    if (t->ctx.gs_base != loaded_gs_base) {
+        wrmsr(MSR_GS_BASE, t->ctx.gs_base);
+        loaded_gs_base = t->ctx.gs_base;
+    }
+    fpu_prepare_return(t);
+    if (t->ctx.vector == VECTOR_SYSCALL) {
+        return_via_sysret(&t->ctx);
+    }
+    return_via_iret(&t->ctx);
+}
 
 /* --- arch/acpi.c: the RSDP copy for bootinfo and the MADT for IOAPICs ------------------ */
 

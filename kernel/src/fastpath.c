@@ -12,6 +12,7 @@
  */
 #include <kernel.h>
 #include <arch.h>
+#include <machine.h>
 #include <printk.h>
 
 /*
@@ -33,10 +34,11 @@ static inline cte_t *fast_lookup(tcb_t *t, word_t cptr)
             return 0;
         }
         word_t index = rest >> (seL4_WordBits - level); /* the guard, then the slot index */
-        if (index >> radix != node.cnode.guard) {
+        word_t guard = index >> radix;
+        if (guard != node.cnode.guard) {
             return 0;
         }
-        cte_t *slot = (cte_t *)cap_cnode_ptr(node) + (index & MASK(radix));
+        cte_t *slot = (cte_t *)cap_cnode_ptr(node) + (index - (guard << radix));
         bits -= level;
         if (bits == 0 || cap_get_type(slot->cap) != cap_cnode) {
             return slot;
@@ -64,38 +66,38 @@ static inline bool runs_at_once(const tcb_t *from, const tcb_t *to)
            (to->priority >= from->priority || (int)to->priority >= sched_highest_ready_priority());
 }
 
-/* Delivers the message of `from` (now blocked) to `to` and runs `to`. */
-static ALWAYS_INLINE void NORETURN deliver_and_switch(tcb_t *from, tcb_t *to,
-                                                      seL4_MessageInfo_t info, word_t badge)
+/* Delivers the message of `from` (now blocked) to `to` and runs `to` on its page tables. */
+static ALWAYS_INLINE void NORETURN deliver_and_switch(tcb_t *from, tcb_t *to, paddr_t vspace,
+                                                      word_t badge)
 {
-    /* The first `length` message registers, as copy_mrs() gives them. */
-    switch (seL4_MessageInfo_get_length(info)) {
-    case 4:
-        to->ctx.r15 = from->ctx.r15;
-        /* fall through */
-    case 3:
-        to->ctx.r9 = from->ctx.r9;
-        /* fall through */
-    case 2:
-        to->ctx.r8 = from->ctx.r8;
-        /* fall through */
-    case 1:
+    seL4_MessageInfo_t info = {{from->ctx.rsi}};
+    /* The first `length` message registers (at most four), as copy_mrs() gives them. */
+    word_t length = seL4_MessageInfo_get_length(info);
+    if (length > 0) {
         to->ctx.r10 = from->ctx.r10;
-        /* fall through */
-    default:
-        break;
+        if (length > 1) {
+            to->ctx.r8 = from->ctx.r8;
+            if (length > 2) {
+                to->ctx.r9 = from->ctx.r9;
+                if (length > 3) {
+                    to->ctx.r15 = from->ctx.r15;
+                }
+            }
+        }
     }
     to->ctx.rsi = seL4_MessageInfo_set_capsUnwrapped(info, 0).words[0];
     to->ctx.rdi = badge;
     to->state = ThreadState_Running;
     accounting_switch_and_exit(from, to);
     current_thread = to;
-    vspace_switch_to_thread(to);
+    if (read_cr3() != vspace) {
+        write_cr3(vspace);
+    }
     return_to_user(to);
 }
 
 /* Call to an endpoint with a receiver waiting. */
-static inline void fastpath_call(tcb_t *t, seL4_MessageInfo_t info)
+static inline void call_to_waiting_receiver(tcb_t *t)
 {
     const cap_t *cap = endpoint_at(t, t->ctx.rdi);
     if (!cap || !cap->endpoint.can_send ||
@@ -105,6 +107,10 @@ static inline void fastpath_call(tcb_t *t, seL4_MessageInfo_t info)
     endpoint_t *ep = cap_endpoint_ptr(*cap);
     tcb_t *dest = ep->head;
     if (!dest || dest->state != ThreadState_BlockedOnReceive || !runs_at_once(t, dest)) {
+        return;
+    }
+    paddr_t vspace = vspace_root_paddr(dest);
+    if (!vspace) {
         return;
     }
     /* The receiver leaves the head of the queue. */
@@ -119,11 +125,11 @@ static inline void fastpath_call(tcb_t *t, seL4_MessageInfo_t info)
     t->state = ThreadState_BlockedOnReply;
     cte_insert_reply(cap_reply_new(t, false, dest->blocking_can_grant), tcb_slot(t, TCB_REPLY),
                      tcb_slot(dest, TCB_CALLER));
-    deliver_and_switch(t, dest, info, cap->endpoint.badge);
+    deliver_and_switch(t, dest, vspace, cap->endpoint.badge);
 }
 
 /* Reply to the caller, then wait on an endpoint nobody is sending to yet. */
-static inline void fastpath_reply_recv(tcb_t *t, seL4_MessageInfo_t info)
+static inline void reply_then_wait(tcb_t *t)
 {
     const cap_t *cap = endpoint_at(t, t->ctx.rdi);
     cte_t *caller_slot = tcb_slot(t, TCB_CALLER);
@@ -138,28 +144,41 @@ static inline void fastpath_reply_recv(tcb_t *t, seL4_MessageInfo_t info)
         (t->bound_notification && t->bound_notification->active) || !runs_at_once(t, caller)) {
         return;
     }
+    paddr_t vspace = vspace_root_paddr(caller);
+    if (!vspace) {
+        return;
+    }
     cte_delete_reply(caller_slot);
     t->blocking_object = ep;
     t->blocking_can_grant = cap->endpoint.can_grant;
     t->state = ThreadState_BlockedOnReceive;
     ep_enqueue(ep, t);
-    deliver_and_switch(t, caller, info, 0);
+    deliver_and_switch(t, caller, vspace, 0);
 }
 
-void fastpath_try(long number)
+/* Register-only messages, and not a thread with a fault to send (it sends that). */
+static inline bool fast_message(const tcb_t *t)
 {
-    tcb_t *t = current_thread;
     seL4_MessageInfo_t info = {{t->ctx.rsi}};
     kassert(scheduler_action == 0); /* decisions are settled before every return */
-    /* Register-only messages, and not a thread with a fault to send (it sends that). */
-    if (seL4_MessageInfo_get_extraCaps(info) != 0 ||
-        seL4_MessageInfo_get_length(info) > seL4_FastMessageRegisters ||
-        t->fault.type != seL4_Fault_NullFault) {
-        return;
+    /*
+     * No caps and at most four words: the info word's extraCaps (bits 7..8) and length
+     * (bits 0..6) read as one number are then at most 4.
+     */
+    return (info.words[0] & 0x1ff) <= seL4_FastMessageRegisters &&
+           t->fault.type == seL4_Fault_NullFault;
+}
+
+void fastpath_call(tcb_t *t)
+{
+    if (fast_message(t)) {
+        call_to_waiting_receiver(t);
     }
-    if (number == seL4_SysCall) {
-        fastpath_call(t, info);
-    } else if (number == seL4_SysReplyRecv) {
-        fastpath_reply_recv(t, info);
+}
+
+void fastpath_reply_recv(tcb_t *t)
+{
+    if (fast_message(t)) {
+        reply_then_wait(t);
     }
 }

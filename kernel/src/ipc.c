@@ -229,18 +229,6 @@ static void do_ipc_transfer(tcb_t *sender, endpoint_t *ep, word_t badge, bool ca
 
 /* --- Endpoint queues ------------------------------------------------------------------ */
 
-void ep_enqueue(endpoint_t *ep, tcb_t *t)
-{
-    t->ep_next = 0;
-    t->ep_prev = ep->tail;
-    if (ep->tail) {
-        ep->tail->ep_next = t;
-    } else {
-        ep->head = t;
-    }
-    ep->tail = t;
-}
-
 void ep_dequeue(endpoint_t *ep, tcb_t *t)
 {
     if (t->ep_prev) {
