@@ -656,3 +656,85 @@ TEST(ipc_short_message_leaves_other_registers)
     CHECK_EQ(server_got[2], OWN_MR(1, 2));
     CHECK_EQ(server_got[3], OWN_MR(1, 3));
 }
+
+/*
+ * Priorities decide who runs after a Call or a reply, whether the kernel takes its fast path
+ * or not: a receiver less important than the sender runs only once every ready thread above
+ * it has run.
+ */
+static volatile long prio_order[4];
+static volatile long prio_n;
+
+static seL4_Word fn_mark_after_wait(seL4_Word ntfn, seL4_Word mark, seL4_Word a2, seL4_Word a3)
+{
+    (void)a2;
+    (void)a3;
+    seL4_Word badge;
+    seL4_Wait(ntfn, &badge);
+    prio_order[prio_n++] = (long)mark;
+    return 0;
+}
+
+/* Answers one call (marking it and signalling ntfn first, if given), then waits for more. */
+static seL4_Word fn_prio_server(seL4_Word ep, seL4_Word mark, seL4_Word ntfn, seL4_Word a3)
+{
+    (void)a3;
+    seL4_Word badge;
+    seL4_Recv(ep, &badge);
+    prio_order[prio_n++] = (long)mark;
+    if (ntfn) {
+        seL4_Signal(ntfn);
+    }
+    seL4_SetMR(0, 0);
+    seL4_ReplyRecv(ep, seL4_MessageInfo_new(0, 0, 0, 1), &badge);
+    return 0;
+}
+
+static seL4_Word fn_prio_client(seL4_Word ep, seL4_Word mark, seL4_Word a2, seL4_Word a3)
+{
+    (void)a2;
+    (void)a3;
+    seL4_SetMR(0, 0);
+    seL4_Call(ep, seL4_MessageInfo_new(0, 0, 0, 1));
+    prio_order[prio_n++] = (long)mark;
+    return 0;
+}
+
+/* Lets every helper above `prio` run until it blocks, then takes the CPU back. */
+static void let_lower_helpers_run(seL4_Word prio)
+{
+    CHECK_OK(seL4_TCB_SetPriority(SELF_TCB, ROOT_TCB, prio));
+    CHECK_OK(seL4_TCB_SetPriority(SELF_TCB, ROOT_TCB, ROOT_PRIO));
+}
+
+TEST(ipc_call_to_lower_priority_lets_ready_threads_run_first)
+{
+    seL4_CPtr ep = new_ep(), ntfn = alloc_obj(seL4_NotificationObject, 0);
+    prio_n = 0;
+    helper_run(ROOT_PRIO - 50, fn_prio_server, ep, 'S', 0, 0);
+    helper_run(ROOT_PRIO - 20, fn_mark_after_wait, ntfn, 'M', 0, 0);
+    let_lower_helpers_run(ROOT_PRIO - 60); /* the server is in Recv, M in Wait */
+    CHECK_EQ(prio_n, 0);
+    seL4_Signal(ntfn); /* M is ready, below us */
+    seL4_SetMR(0, 0);
+    seL4_Call(ep, seL4_MessageInfo_new(0, 0, 0, 1));
+    /* M (above the server) ran first; the server's reply brought us back at once. */
+    CHECK_EQ(prio_n, 2);
+    CHECK_EQ(prio_order[0], 'M');
+    CHECK_EQ(prio_order[1], 'S');
+}
+
+TEST(ipc_reply_to_lower_priority_lets_ready_threads_run_first)
+{
+    seL4_CPtr ep = new_ep(), ntfn = alloc_obj(seL4_NotificationObject, 0);
+    prio_n = 0;
+    helper_run(ROOT_PRIO + 50, fn_prio_server, ep, 'S', ntfn, 0); /* runs to its Recv */
+    helper_run(ROOT_PRIO - 20, fn_mark_after_wait, ntfn, 'M', 0, 0);
+    helper_run(ROOT_PRIO - 50, fn_prio_client, ep, 'C', 0, 0);
+    /* M waits; C calls; the server wakes M and replies: M runs before C has its reply. */
+    let_lower_helpers_run(ROOT_PRIO - 60);
+    CHECK_EQ(prio_n, 3);
+    CHECK_EQ(prio_order[0], 'S');
+    CHECK_EQ(prio_order[1], 'M');
+    CHECK_EQ(prio_order[2], 'C');
+}
