@@ -147,3 +147,5 @@ void sysdesc_device_string(const struct sysdesc_device *d, char *buf, size_t siz
  */
 const char *sysdesc_reserved_ports(unsigned first, unsigned last);
 const char *sysdesc_reserved_irq(unsigned irq);
+/* Unikernel names the root task's own console lines use ("roottask", "system"), or 0. */
+const char *sysdesc_reserved_name(const char *name);

@@ -44,6 +44,10 @@ static int key_memory(struct sysdesc_parser *p, const char *key, const char *val
     case 'g':
         shift = 30;
         break;
+    case 'T':
+    case 't':
+        shift = 40;
+        break;
     }
     if (shift) {
         word[n - 1] = 0;
@@ -51,7 +55,8 @@ static int key_memory(struct sysdesc_parser *p, const char *key, const char *val
     uint64_t v;
     if (sysdesc_parse_number(word, 0, &v) < 0 || v > (SYSDESC_MAX_MEMORY >> shift)) {
         return sysdesc_fail(
-            p, "bad memory size '%s' (a number with an optional K, M or G, at most 1T)", value);
+            p, "bad memory size '%s' (a number with an optional K, M, G or T suffix, at most 1T)",
+            value);
     }
     v <<= shift;
     if (v < SYSDESC_MIN_MEMORY || (v & 0xfff)) {

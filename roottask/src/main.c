@@ -47,8 +47,9 @@ int main(void)
             /* Everything was reserved by the plan, so this is a root-task bug. */
             fatal("%s could not be started", p->uk->name);
         }
-        say("started %s: image %s, %lu MiB, priority %u", p->uk->name, p->uk->image,
-            (seL4_Word)(p->uk->memory >> 20), p->uk->priority);
+        char size[SIZE_STRING_MAX];
+        say("started %s: image %s, %s, priority %u", p->uk->name, p->uk->image,
+            size_string(p->uk->memory, size, sizeof(size)), p->uk->priority);
     }
     return service_loop();
 }

@@ -29,6 +29,9 @@ void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn))
 void desc_error_file(const char *file);
 /* Prints "FILE:LINE: message" about the system description; returns -1. */
 int desc_error(unsigned line, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A byte count in its largest whole binary unit, rounded down ("507 MiB", "64 KiB"). */
+#define SIZE_STRING_MAX 32
+const char *size_string(seL4_Word bytes, char *buf, size_t size);
 
 /* --- ioport.c: the root task's own I/O ports -------------------------------------------------- */
 

@@ -86,6 +86,15 @@ static void defaults(void)
     host_check(ok && desc.uk[0].memory == SYSDESC_DEFAULT_MEMORY &&
                    desc.uk[0].restart == SYSDESC_RESTART_NEVER && desc.uk[0].ndevices == 0,
                "defaults: 16M, restart never, no devices", 0);
+    /* The limits are inclusive: what the messages call "at most" is accepted. */
+    ok = parse("[unikernel a]\nimage=a.elf\nmemory = 1T\n", err) == 0;
+    host_check(ok && desc.uk[0].memory == SYSDESC_MAX_MEMORY, "memory = 1T (the most)", err);
+    ok = parse("[unikernel a]\nimage=a.elf\nmemory = 1024g\n", err) == 0;
+    host_check(ok && desc.uk[0].memory == SYSDESC_MAX_MEMORY, "memory = 1024g", err);
+    ok = parse("[unikernel a]\nimage=a.elf\nmemory = 64K\n", err) == 0;
+    host_check(ok && desc.uk[0].memory == SYSDESC_MIN_MEMORY, "memory = 64K (the least)", err);
+    ok = parse("[unikernel a]\nimage=a.elf\nioports = 0x22-0x3f\n", err) == 0;
+    host_check(ok, "ports right after the interrupt controller's", err);
 }
 
 /* The items a program runtime carries out, passed on as normalised lines. */
@@ -182,9 +191,14 @@ static const struct {
     {"missing image", "[unikernel a]\nmemory = 8M\n",
      "t.system:1: unikernel 'a' has no image (add 'image = FILE')"},
     {"bad memory number", "[unikernel a]\nimage = a.elf\nmemory = 12x\n",
-     "t.system:3: bad memory size '12x' (a number with an optional K, M or G, at most 1T)"},
+     "t.system:3: bad memory size '12x' (a number with an optional K, M, G or T suffix, at most "
+     "1T)"},
     {"memory beyond the limit", "[unikernel a]\nimage = a.elf\nmemory = 2048G\n",
-     "t.system:3: bad memory size '2048G' (a number with an optional K, M or G, at most 1T)"},
+     "t.system:3: bad memory size '2048G' (a number with an optional K, M, G or T suffix, at most "
+     "1T)"},
+    {"memory beyond 1T", "[unikernel a]\nimage = a.elf\nmemory = 1025G\n",
+     "t.system:3: bad memory size '1025G' (a number with an optional K, M, G or T suffix, at most "
+     "1T)"},
     {"memory not in pages", "[unikernel a]\nimage = a.elf\nmemory = 100000\n",
      "t.system:3: memory 100000 must be a multiple of 4K and at least 64K"},
     {"bad priority number", "[unikernel a]\nimage = a.elf\npriority = ten\n",
@@ -214,6 +228,20 @@ static const struct {
      "t.system:6: irq 5: already granted (irq 5 to 'a' on line 3)"},
     {"PCI configuration ports", "[unikernel a]\nimage = a.elf\nioports = 0xcf8-0xcff\n",
      "t.system:3: ioports 0xcf8-0xcff: reserved for the root task's PCI configuration access"},
+    {"the interrupt controller's ports (the kernel keeps them)",
+     "[unikernel a]\nimage = a.elf\nioports = 0x20-0x21\n",
+     "t.system:3: ioports 0x20-0x21: reserved for the kernel (the 8259 interrupt controller, which "
+     "it keeps masked)"},
+    {"the second interrupt controller's ports",
+     "[unikernel a]\nimage = a.elf\nioports = 0x9f-0xa0\n",
+     "t.system:3: ioports 0x9f-0xa0: reserved for the kernel (the second 8259 interrupt "
+     "controller)"},
+    {"a unikernel named like the root task", "[unikernel roottask]\nimage = a.elf\n",
+     "t.system:1: unikernel name 'roottask' is reserved (the root task's own console lines start "
+     "with it)"},
+    {"a unikernel named like the summary line", "[unikernel system]\nimage = a.elf\n",
+     "t.system:1: unikernel name 'system' is reserved (the root task's own console lines start "
+     "with it)"},
     {"the console's ports", "[unikernel a]\nimage = a.elf\nioports = 0x3f8\n",
      "t.system:3: ioports 0x3f8: reserved for the system console (COM1)"},
     {"bad port range", "[unikernel a]\nimage = a.elf\nioports = 0x300-0x2ff\n",
