@@ -208,8 +208,9 @@ struct uk_init {
  * otherwise one of the UK_E* codes below). Words are message registers.
  *
  * Console output is buffered per unikernel and printed a whole line at a time (a line
- * longer than the buffer is split), prefixed with "NAME: " when the system runs more than
- * one unikernel. Console input comes from the system console (COM1).
+ * longer than the buffer is split), always prefixed with "NAME: ", with control bytes, DEL
+ * and bytes above 0x7f shown as \xNN and carriage returns dropped. Console input comes
+ * from the system console (COM1).
  *
  * PCI configuration writes are checked: a BAR may only be written with all ones (the
  * sizing protocol) or with the value the root task found in it, and the MSI address and

@@ -260,7 +260,7 @@ static int valid_name(const char *s)
  */
 const char *sysdesc_reserved_name(const char *name)
 {
-    static const char *const names[] = {"roottask", "system", "kernel"};
+    static const char *const names[] = {"roottask", "system"};
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         if (!strcmp(name, names[i])) {
             return names[i];
