@@ -43,10 +43,13 @@ int main(void)
     }
     for (unsigned i = 0; i < nprocesses; i++) {
         struct process *p = &processes[i];
+        uint64_t begin = runtime_rdtsc();
         if (process_start(p) < 0) {
             /* Everything was reserved by the plan, so this is a root-task bug. */
             fatal("%s could not be started", p->uk->name);
         }
+        p->started_at = runtime_rdtsc();
+        p->start_cost = p->started_at - begin;
         char size[SIZE_STRING_MAX];
         say("started %s: image %s, %s, priority %u", p->uk->name, p->uk->image,
             size_string(p->uk->memory, size, sizeof(size)), p->uk->priority);

@@ -310,8 +310,9 @@ seL4_Word initdata_finish(const struct process *p, struct uk_init *ui);
 enum process_state {
     PROC_PLANNED,
     PROC_RUNNING,
-    PROC_EXITED,  /* exit_status is valid */
-    PROC_FAULTED, /* fault describes it */
+    PROC_EXITED,     /* exit_status is valid */
+    PROC_FAULTED,    /* fault describes it */
+    PROC_RESTARTING, /* torn down, to be started again at restart_at (back-off) */
 };
 
 #define CONSOLE_LINE_MAX 256
@@ -346,6 +347,12 @@ struct process {
     int exit_status;
     unsigned restarts;
     char fault[96];
+
+    /* Restart back-off (lifecycle.c); TSC values. */
+    unsigned burst;      /* restarts since an instance last ran long enough */
+    uint64_t started_at; /* when the running instance was started */
+    uint64_t restart_at; /* PROC_RESTARTING: when to start it again */
+    uint64_t start_cost; /* TSC ticks its last start took */
 
     unsigned console_len;
     char console_line[CONSOLE_LINE_MAX];
@@ -384,6 +391,8 @@ extern struct irq_route timer_route;
 seL4_Word timer_set(struct process *p, uint64_t deadline);
 void timer_cancel(struct process *p);
 void timer_interrupt(void);
+/* The root task's own next deadline (pending restarts), or 0 for none. */
+void timer_set_root(uint64_t deadline);
 /* Signals every passed deadline and re-arms the hardware for the earliest one left. */
 void timer_check(void);
 
@@ -393,6 +402,8 @@ void timer_check(void);
 void lifecycle_ended(struct process *p);
 /* A fault message from the process's thread (label and MRs as received). */
 void lifecycle_fault(struct process *p, seL4_Word label, const seL4_Word *mr, seL4_Word len);
+/* Starts the processes whose back-off has passed and sets the root task's next deadline. */
+void lifecycle_restart_due(void);
 int lifecycle_all_done(void);
 /* Prints the summary line; returns 0 iff every process exited 0. */
 int lifecycle_summary(void);

@@ -123,6 +123,7 @@ int service_loop(void)
                 answer = 1;
             }
         }
+        lifecycle_restart_due();
         timer_check();
         if (lifecycle_all_done()) {
             return lifecycle_summary();
