@@ -1,12 +1,12 @@
 /*
  * The system console as unikernels see it. Output: each process's bytes are collected into
- * lines and a line is printed whole (the same way as the root task's own messages), so
- * lines of different unikernels never mix. Every line carries "NAME: ", even when only one
- * unikernel runs, and control bytes, DEL and bytes above 0x7f are shown as \xNN (a
- * carriage return is dropped): no unikernel can print a line that looks like another's or
- * the root task's ("roottask: ...", "system: ...", names the description may not use), move
- * the cursor, or send a terminal escape sequence. Input: polled from COM1's receive
- * register.
+ * lines and a line is printed whole (on COM1, through the runtime's UART console, like the
+ * root task's own messages), so lines of different unikernels never mix. Every line carries
+ * "NAME: ", even when only one unikernel runs, and control bytes, DEL and bytes above 0x7f
+ * are shown as \xNN (a carriage return is dropped): no unikernel can print a line that
+ * looks like another's or the root task's ("roottask: ...", "system: ...", names the
+ * description may not use), move the cursor, or send a terminal escape sequence. Input:
+ * polled from COM1's receive register.
  */
 #include "roottask.h"
 
@@ -20,7 +20,10 @@ static seL4_CPtr uart;
 
 void console_init(void)
 {
-    uart = ioport_issue(COM1, COM1_LAST);
+    uart = runtime_console_uart(); /* COM1's ports, issued when main started */
+    if (!uart) {
+        fatal("cannot get COM1's I/O ports 0x%x-0x%x for the console", COM1, COM1_LAST);
+    }
 }
 
 /* A byte that reaches the terminal as it is: printable ASCII and tab. */
