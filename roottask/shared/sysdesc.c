@@ -384,8 +384,16 @@ static int check_system(struct sysdesc_parser *p)
         p->line = 0;
         return sysdesc_fail(p, "no unikernels (add a [unikernel NAME] section)");
     }
+    unsigned shared = 0;
     for (unsigned i = 0; i < d->count; i++) {
         struct sysdesc_unikernel *uk = &d->uk[i];
+        if (uk->share && ++shared > SYSDESC_MAX_SHARED) {
+            p->line = uk->share_line;
+            return sysdesc_fail(p,
+                                "too many unikernels with a share (at most %d: one domain each, "
+                                "domain 0 is the root task's)",
+                                SYSDESC_MAX_SHARED);
+        }
         if (!uk->image_line) {
             p->line = uk->line;
             return sysdesc_fail(p, "unikernel '%s' has no image (add 'image = FILE')", uk->name);

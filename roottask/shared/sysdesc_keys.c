@@ -79,6 +79,19 @@ static int key_priority(struct sysdesc_parser *p, const char *key, const char *v
     return 0;
 }
 
+static int key_share(struct sysdesc_parser *p, const char *key, const char *value)
+{
+    char word[32];
+    uint64_t v;
+    if (once(p, key, &p->uk->share_line) < 0 ||
+        sysdesc_single_word(p, key, value, word, sizeof(word)) < 0 ||
+        sysdesc_number_in_range(p, key, word, 1, SYSDESC_MAX_SHARE, &v) < 0) {
+        return -1;
+    }
+    p->uk->share = (unsigned)v;
+    return 0;
+}
+
 static int key_argv(struct sysdesc_parser *p, const char *key, const char *value)
 {
     char word[SYSDESC_LINE_MAX];
@@ -319,7 +332,7 @@ static const struct {
     {"image", key_image},     {"memory", key_memory}, {"priority", key_priority},
     {"argv", key_argv},       {"env", key_env},       {"pci", key_pci},
     {"ioports", key_ioports}, {"irq", key_irq},       {"restart", key_restart},
-    {"file", key_file},
+    {"file", key_file},       {"share", key_share},
 };
 
 sysdesc_key_parser *sysdesc_find_key(const char *name)

@@ -43,6 +43,10 @@ int main(void)
             return stop_boot();
         }
     }
+    if (domains_plan() < 0) {
+        return stop_boot();
+    }
+    domains_start();
     for (unsigned i = 0; i < nprocesses; i++) {
         struct process *p = &processes[i];
         uint64_t begin = runtime_rdtsc();

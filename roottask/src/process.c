@@ -246,6 +246,9 @@ static int start_thread(struct process *p, seL4_CPtr ipc_frame)
         say("%s: cannot set up its thread: error %d", p->uk->name, err);
         return -1;
     }
+    if (domains_place(p) < 0) {
+        return -1;
+    }
     /* No seL4_DebugNameThread: a production kernel has no debug calls (it would fault). */
     return seL4_TCB_Resume(p->tcb) ? -1 : 0;
 }

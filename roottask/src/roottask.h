@@ -358,6 +358,8 @@ struct process {
     char console_line[CONSOLE_LINE_MAX];
 
     uint64_t timer_deadline; /* TSC; 0 = none */
+
+    unsigned domain; /* its seL4 domain: 0 (the root task's) unless it has a share */
 };
 
 extern struct process processes[SYSDESC_MAX_UNIKERNELS];
@@ -373,6 +375,15 @@ void process_teardown(struct process *p);
 seL4_Word process_grant(struct process *p, seL4_CPtr src, seL4_CapRights_t rights);
 seL4_Word process_grant_badged(struct process *p, seL4_CPtr src, seL4_CapRights_t rights,
                                seL4_Word badge);
+
+/* --- domains.c: CPU shares ------------------------------------------------------------------- */
+
+/* Gives every process with a share its domain and checks the kernel has them; -1 if not. */
+int domains_plan(void);
+/* Configures and starts the domain schedule (nothing without shares). */
+void domains_start(void);
+/* Moves the process's new thread into its domain (before it runs); -1 after saying why. */
+int domains_place(const struct process *p);
 
 /* --- console.c -------------------------------------------------------------------------------- */
 

@@ -32,8 +32,8 @@ int main(void)
     }
     for (unsigned i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
         seL4_Word detail;
-        enum probe_outcome o = probe_run(probe_syscall, (seL4_Word)calls[i].number, calls[i].arg,
-                                         &detail);
+        enum probe_outcome o =
+            probe_run(probe_syscall, (seL4_Word)calls[i].number, calls[i].arg, &detail);
         char how[64];
         snprintf(how, sizeof(how), "%s %ld", probe_outcome_name(o), (long)detail);
         attempt(calls[i].what, o != PROBE_UNKNOWN_SC || (long)detail != calls[i].number, how);

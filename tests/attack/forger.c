@@ -4,8 +4,9 @@
  * line or move the cursor, after a NUL, and at the point where a long line is split; then
  * sends fault-shaped messages on its service endpoint. The console must show every one of
  * its lines under its own name with the control bytes escaped, and no fault report may come
- * of the service messages (the case checks the log: the forger cannot see it). Last, it sends a made-up fault report on its fault endpoint: a
- * fault report about itself (the only kind its badge allows), which ends it.
+ * of the service messages (the case checks the log: the forger cannot see it). Last, it sends a
+ * made-up fault report on its fault endpoint: a fault report about itself (the only kind its badge
+ * allows), which ends it.
  */
 #include "probe.h"
 #include <string.h>

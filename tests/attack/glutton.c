@@ -53,13 +53,13 @@ int main(void)
     /* Every empty slot left gets a copy of its notification cap (occupied ones refuse). */
     const struct uk_init *ui = pf_init();
     for (seL4_CPtr slot = ui->free_slot_start; slot < ui->free_slot_end; slot++) {
-        copies += seL4_CNode_Copy(UK_SLOT_CNODE, slot, seL4_WordBits, UK_SLOT_CNODE,
-                                  UK_SLOT_NOTIFICATION, seL4_WordBits,
-                                  seL4_AllRights) == seL4_NoError;
+        copies +=
+            seL4_CNode_Copy(UK_SLOT_CNODE, slot, seL4_WordBits, UK_SLOT_CNODE, UK_SLOT_NOTIFICATION,
+                            seL4_WordBits, seL4_AllRights) == seL4_NoError;
     }
-    seL4_Error full = seL4_CNode_Copy(UK_SLOT_CNODE, ui->free_slot_end - 1, seL4_WordBits,
-                                      UK_SLOT_CNODE, UK_SLOT_NOTIFICATION, seL4_WordBits,
-                                      seL4_AllRights);
+    seL4_Error full =
+        seL4_CNode_Copy(UK_SLOT_CNODE, ui->free_slot_end - 1, seL4_WordBits, UK_SLOT_CNODE,
+                        UK_SLOT_NOTIFICATION, seL4_WordBits, seL4_AllRights);
     printf("CSpace full after %u more caps (another copy: error %d)\n", copies, full);
 
     printf("now the stack\n");

@@ -125,9 +125,9 @@ int main(void)
     static const seL4_CPtr endpoints[] = {UK_SLOT_SERVICE, UK_SLOT_FAULT_EP};
     for (unsigned e = 0; e < 2; e++) {
         for (unsigned i = 0; i < sizeof(badges) / sizeof(badges[0]); i++) {
-            seL4_Error err = seL4_CNode_Mint(UK_SLOT_CNODE, spare, seL4_WordBits, UK_SLOT_CNODE,
-                                             endpoints[e], seL4_WordBits, seL4_AllRights,
-                                             badges[i]);
+            seL4_Error err =
+                seL4_CNode_Mint(UK_SLOT_CNODE, spare, seL4_WordBits, UK_SLOT_CNODE, endpoints[e],
+                                seL4_WordBits, seL4_AllRights, badges[i]);
             snprintf(how, sizeof(how), "slot %lu, badge 0x%lx: error %d", endpoints[e], badges[i],
                      err);
             attempt("re-badge an endpoint cap", err == seL4_NoError, how);

@@ -66,8 +66,8 @@ int main(void)
         {"point the expansion ROM somewhere", UK_SVC_PCI_CONF_WRITE, 0, PCI_ROM, 4, 0x12340001},
     };
     for (unsigned i = 0; i < sizeof(requests) / sizeof(requests[0]); i++) {
-        seL4_Word r = conf(requests[i].label, requests[i].index, requests[i].off,
-                           requests[i].width, requests[i].value);
+        seL4_Word r = conf(requests[i].label, requests[i].index, requests[i].off, requests[i].width,
+                           requests[i].value);
         snprintf(how, sizeof(how), "reply %lu", r);
         attempt(requests[i].what, r == 0, how);
     }

@@ -34,8 +34,8 @@ int main(void)
     char how[64];
     for (unsigned i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
         seL4_Word detail;
-        enum probe_outcome o =
-            probe_run(targets[i].write ? probe_write : probe_read, targets[i].addr, 0x5a5a, &detail);
+        enum probe_outcome o = probe_run(targets[i].write ? probe_write : probe_read,
+                                         targets[i].addr, 0x5a5a, &detail);
         snprintf(how, sizeof(how), "%s, 0x%lx", probe_outcome_name(o), detail);
         attempt(targets[i].what, o == PROBE_DONE, how);
     }
@@ -56,9 +56,9 @@ int main(void)
     if (pf_kobject_alloc(seL4_NotificationObject, &slot) == 0) {
         seL4_CNode_Delete(UK_SLOT_CNODE, slot, seL4_WordBits);
         for (seL4_Word i = 0; i < ui->n_untyped; i++) {
-            seL4_Error e = seL4_Untyped_Retype(ui->untyped[i].cap, seL4_UntypedObject,
-                                               ui->untyped[i].size_bits + 1, UK_SLOT_CNODE, 0, 0,
-                                               slot, 1);
+            seL4_Error e =
+                seL4_Untyped_Retype(ui->untyped[i].cap, seL4_UntypedObject,
+                                    ui->untyped[i].size_bits + 1, UK_SLOT_CNODE, 0, 0, slot, 1);
             snprintf(how, sizeof(how), "untyped of 2^%lu, error %d", ui->untyped[i].size_bits, e);
             attempt("retype twice the memory of a granted untyped", e == seL4_NoError, how);
         }

@@ -49,6 +49,7 @@ int main(int argc, char **argv)
     printf("%u beats of %lu ms, worst gap %lu ms (bound %lu), start %lu ms (bound %lu): "
            "%s\n",
            beats, (unsigned long)period, (unsigned long)worst, (unsigned long)gap_bound,
-           (unsigned long)started, (unsigned long)start_bound, ok ? "within bounds" : "OUT OF BOUNDS");
+           (unsigned long)started, (unsigned long)start_bound,
+           ok ? "within bounds" : "OUT OF BOUNDS");
     return ok ? 0 : 1;
 }

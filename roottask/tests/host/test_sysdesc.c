@@ -34,7 +34,8 @@ static void good_description(void)
                                "  image = images/db.elf\r\n"
                                "  memory = 4096k\n"
                                "  restart = always 7\n"
-                               "  file = etc/motd.txt greeting\n";
+                               "  file = etc/motd.txt greeting\n"
+                               "  share = 3\n";
     char err[SYSDESC_ERROR_MAX] = "";
     char buf[64];
     int ok = parse(text, err) == 0;
@@ -71,6 +72,7 @@ static void good_description(void)
     host_check(d->argc == 1 && !strcmp(sysdesc_arg(d, 0), "db-2.x"), "argv defaults to the name",
                0);
     host_check(d->restart == SYSDESC_RESTART_ALWAYS && d->restart_max == 7, "restart always", 0);
+    host_check(d->share == 3 && d->share_line == 21 && w->share == 0, "a share, and none", 0);
     host_check(d->line == 16 && d->image_line == 17, "section and key lines", 0);
     host_check(w->nfiles == 1 && !strcmp(w->files[0].path, "disks/root.img") &&
                    !strcmp(w->files[0].name, "root.img") && w->files[0].line == 14,
@@ -278,6 +280,22 @@ static const struct {
      "t.system:3: unknown restart policy 'sometimes' (never, on-failure N or always N)"},
     {"restart without a count", "[unikernel a]\nimage = a.elf\nrestart = always\n",
      "t.system:3: restart always needs a count N (the most restarts)"},
+    {"share zero", "[unikernel a]\nimage = a.elf\nshare = 0\n",
+     "t.system:3: share 0 out of range (1..100)"},
+    {"share too large", "[unikernel a]\nimage = a.elf\nshare = 101\n",
+     "t.system:3: share 101 out of range (1..100)"},
+    {"share twice", "[unikernel a]\nimage = a.elf\nshare = 1\nshare = 2\n",
+     "t.system:4: duplicate key 'share' (first on line 3)"},
+    {"a sixteenth share",
+     "[unikernel a]\nimage=a\nshare=1\n[unikernel b]\nimage=a\nshare=1\n[unikernel c]\nimage=a\n"
+     "share=1\n[unikernel d]\nimage=a\nshare=1\n[unikernel e]\nimage=a\nshare=1\n[unikernel "
+     "f]\nimage=a\nshare=1\n[unikernel g]\nimage=a\nshare=1\n[unikernel h]\nimage=a\nshare=1\n"
+     "[unikernel i]\nimage=a\nshare=1\n[unikernel j]\nimage=a\nshare=1\n[unikernel "
+     "k]\nimage=a\nshare=1\n[unikernel l]\nimage=a\nshare=1\n[unikernel m]\nimage=a\nshare=1\n"
+     "[unikernel n]\nimage=a\nshare=1\n[unikernel o]\nimage=a\nshare=1\n[unikernel "
+     "p]\nimage=a\nshare=1\n",
+     "t.system:48: too many unikernels with a share (at most 15: one domain each, domain 0 is the "
+     "root task's)"},
     {"restart count zero", "[unikernel a]\nimage = a.elf\nrestart = on-failure 0\n",
      "t.system:3: restart count 0 out of range (1..1000)"},
     {"control character", "[unikernel a]\nimage = a\001.elf\n",
