@@ -50,8 +50,8 @@ int domains_plan(void)
 
 static void configure(seL4_Word index, unsigned domain, seL4_Word ticks)
 {
-    seL4_Error err = seL4_DomainSet_ScheduleConfigure(seL4_CapDomain, index, (seL4_Uint8)domain,
-                                                      ticks);
+    seL4_Error err =
+        seL4_DomainSet_ScheduleConfigure(seL4_CapDomain, index, (seL4_Uint8)domain, ticks);
     if (err) {
         fatal("domain schedule entry %lu (domain %u, %lu ticks): error %d", index, domain, ticks,
               err);

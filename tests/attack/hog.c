@@ -21,17 +21,22 @@ int main(int argc, char **argv)
     uint64_t delay = strtoul(argv[2], 0, 0), duration = strtoul(argv[3], 0, 0);
     seL4_Word prio = pf_init()->priority;
     pf_sleep_ns(delay * MS);
+    /* All made first, then all started: the last is not made in competition with the rest. */
+    static seL4_CPtr tcbs[1024];
     unsigned made = 0;
-    for (; made < want; made++) {
-        seL4_CPtr tcb;
+    for (; made < want && made < sizeof(tcbs) / sizeof(tcbs[0]); made++) {
         seL4_UserContext regs = {0};
         regs.rip = (seL4_Word)spin;
-        if (pf_kobject_alloc(seL4_TCBObject, &tcb) ||
-            seL4_TCB_Configure(tcb, UK_SLOT_FAULT_EP, UK_SLOT_CNODE, 0, UK_SLOT_VSPACE, 0, 0, 0) ||
-            seL4_TCB_SetSchedParams(tcb, UK_SLOT_TCB, prio, prio) ||
-            seL4_TCB_WriteRegisters(tcb, 1, 0, sizeof(regs) / sizeof(seL4_Word), &regs)) {
+        if (pf_kobject_alloc(seL4_TCBObject, &tcbs[made]) ||
+            seL4_TCB_Configure(tcbs[made], UK_SLOT_FAULT_EP, UK_SLOT_CNODE, 0, UK_SLOT_VSPACE, 0, 0,
+                               0) ||
+            seL4_TCB_SetSchedParams(tcbs[made], UK_SLOT_TCB, prio, prio) ||
+            seL4_TCB_WriteRegisters(tcbs[made], 0, 0, sizeof(regs) / sizeof(seL4_Word), &regs)) {
             break;
         }
+    }
+    for (unsigned i = 0; i < made; i++) {
+        seL4_TCB_Resume(tcbs[i]);
     }
     printf("%u threads spinning at priority %lu\n", made, prio);
     pf_sleep_ns(duration * MS);
