@@ -67,7 +67,8 @@ enum uk_slot {
  *
  * Faults: the initial thread's fault endpoint is UK_SLOT_FAULT_EP. Threads the unikernel
  * creates should name it too (TCB_Configure fault_ep = UK_SLOT_FAULT_EP): the root task then
- * reports the fault, tears the whole unikernel down and applies its restart policy.
+ * reports the fault, tears the whole unikernel down and applies its restart policy. Any
+ * message sent on that cap is taken as a fault of this unikernel (its badge says whose).
  */
 #define UK_NOTIFY_TIMER 0
 
