@@ -66,30 +66,29 @@ static int key_memory(struct sysdesc_parser *p, const char *key, const char *val
     return 0;
 }
 
-static int key_priority(struct sysdesc_parser *p, const char *key, const char *value)
+/* A key given at most once whose value is one number in [1, max], stored in *out. */
+static int once_number(struct sysdesc_parser *p, const char *key, const char *value, unsigned *line,
+                       uint64_t max, unsigned *out)
 {
     char word[32];
     uint64_t v;
-    if (once(p, key, &p->uk->priority_line) < 0 ||
-        sysdesc_single_word(p, key, value, word, sizeof(word)) < 0 ||
-        sysdesc_number_in_range(p, key, word, 1, SYSDESC_MAX_PRIORITY, &v) < 0) {
+    if (once(p, key, line) < 0 || sysdesc_single_word(p, key, value, word, sizeof(word)) < 0 ||
+        sysdesc_number_in_range(p, key, word, 1, max, &v) < 0) {
         return -1;
     }
-    p->uk->priority = (unsigned)v;
+    *out = (unsigned)v;
     return 0;
+}
+
+static int key_priority(struct sysdesc_parser *p, const char *key, const char *value)
+{
+    return once_number(p, key, value, &p->uk->priority_line, SYSDESC_MAX_PRIORITY,
+                       &p->uk->priority);
 }
 
 static int key_share(struct sysdesc_parser *p, const char *key, const char *value)
 {
-    char word[32];
-    uint64_t v;
-    if (once(p, key, &p->uk->share_line) < 0 ||
-        sysdesc_single_word(p, key, value, word, sizeof(word)) < 0 ||
-        sysdesc_number_in_range(p, key, word, 1, SYSDESC_MAX_SHARE, &v) < 0) {
-        return -1;
-    }
-    p->uk->share = (unsigned)v;
-    return 0;
+    return once_number(p, key, value, &p->uk->share_line, SYSDESC_MAX_SHARE, &p->uk->share);
 }
 
 static int key_argv(struct sysdesc_parser *p, const char *key, const char *value)
