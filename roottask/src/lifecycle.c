@@ -175,6 +175,7 @@ void lifecycle_ended(struct process *p)
     uint64_t begin = runtime_rdtsc();
     console_flush(p);
     timer_cancel(p);
+    throttle_forget(p);
     if (p->state == PROC_EXITED) {
         say("%s exited with status %d", p->uk->name, p->exit_status);
     } else {
@@ -201,7 +202,7 @@ void lifecycle_ended(struct process *p)
     p->restart_at = runtime_rdtsc() + delay;
 }
 
-void lifecycle_restart_due(void)
+uint64_t lifecycle_restart_due(void)
 {
     uint64_t next = 0;
     for (unsigned i = 0; i < nprocesses; i++) {
@@ -215,7 +216,7 @@ void lifecycle_restart_due(void)
             next = p->restart_at;
         }
     }
-    timer_set_root(next);
+    return next;
 }
 
 int lifecycle_all_done(void)

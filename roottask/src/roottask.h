@@ -385,6 +385,19 @@ void domains_start(void);
 /* Moves the process's new thread into its domain (before it runs); -1 after saying why. */
 int domains_place(const struct process *p);
 
+/* --- throttle.c: the root task's time for each unikernel ------------------------------------ */
+
+/*
+ * Charges the process cost TSC ticks for a request; if that overdraws its credit, keeps the
+ * reply (label, mr[0..length)) to send later and returns 1 (then do not reply now).
+ */
+int throttle_charge(struct process *p, uint64_t cost, seL4_Word label, const seL4_Word *mr,
+                    seL4_Word length);
+/* Sends the kept replies whose time has come; returns when the next is due, or 0. */
+uint64_t throttle_due(void);
+/* The process ended: a kept reply goes unsent and its credit starts over. */
+void throttle_forget(struct process *p);
+
 /* --- console.c -------------------------------------------------------------------------------- */
 
 void console_write(struct process *p, const char *bytes, seL4_Word n);
@@ -413,8 +426,8 @@ void timer_check(void);
 void lifecycle_ended(struct process *p);
 /* A fault message from the process's thread (label and MRs as received). */
 void lifecycle_fault(struct process *p, seL4_Word label, const seL4_Word *mr, seL4_Word len);
-/* Starts the processes whose back-off has passed and sets the root task's next deadline. */
-void lifecycle_restart_due(void);
+/* Starts the processes whose back-off has passed; returns when the next is due, or 0. */
+uint64_t lifecycle_restart_due(void);
 int lifecycle_all_done(void);
 /* Prints the summary line; returns 0 iff every process exited 0. */
 int lifecycle_summary(void);

@@ -8,7 +8,7 @@
 #   make test-attack KERNEL_PROD=/path/to/upstream/kernel32-prod.elf   on upstream's
 #   make test-attack ATTACK_CASES='hog*'                          only some cases
 ATTACK_BUILD := $(BUILD)/tests/attack
-ATTACK_PROGRAMS := victim snoop guesser prober debugger hog forger glutton crasher
+ATTACK_PROGRAMS := victim snoop guesser prober debugger hog forger glutton crasher bigtls
 ATTACK_ELFS := $(patsubst %,$(ATTACK_BUILD)/%.uk.elf,$(ATTACK_PROGRAMS))
 ATTACK_COMMON := $(ATTACK_BUILD)/probe.o $(ATTACK_BUILD)/probe_stubs.o
 $(ATTACK_BUILD)/%.o: CFLAGS_FOR = $(PLATFORM_CFLAGS)

@@ -9,6 +9,7 @@
  * allows), which ends it.
  */
 #include "probe.h"
+#include <stdlib.h>
 #include <string.h>
 
 #define FAULT_VM 5
@@ -42,8 +43,29 @@ static void split_line(void)
     pf_console_write(text, strlen(text));
 }
 
-int main(void)
+/*
+ * "forger flood MS": prints 200-byte lines as fast as it can for MS ms instead; the root
+ * task, at priority 255, prints each of them.
+ */
+static int flood(uint64_t ms)
 {
+    char text[200];
+    memset(text, '#', sizeof(text) - 1);
+    text[sizeof(text) - 1] = '\n';
+    uint64_t end = pf_clock_monotonic() + ms * 1000000, lines = 0;
+    while (pf_clock_monotonic() < end) {
+        pf_console_write(text, sizeof(text));
+        lines++;
+    }
+    printf("flooded %lu lines in %lu ms\n", (unsigned long)lines, (unsigned long)ms);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && !strcmp(argv[1], "flood")) {
+        return flood(strtoul(argv[2], 0, 0));
+    }
     for (unsigned i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
         pf_console_write(lines[i], strlen(lines[i]));
     }
