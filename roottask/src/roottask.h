@@ -415,7 +415,7 @@ extern struct irq_route timer_route;
 seL4_Word timer_set(struct process *p, uint64_t deadline);
 void timer_cancel(struct process *p);
 void timer_interrupt(void);
-/* The root task's own next deadline (pending restarts), or 0 for none. */
+/* The root task's own next deadline (restarts, held-back replies), or 0 for none. */
 void timer_set_root(uint64_t deadline);
 /* Signals every passed deadline and re-arms the hardware for the earliest one left. */
 void timer_check(void);

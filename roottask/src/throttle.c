@@ -19,9 +19,9 @@
 static struct kept {
     seL4_CPtr slot; /* where its reply cap is kept (allocated on first use) */
     int pending;
-    int64_t credit;  /* TSC ticks of root-task time it may still use */
-    uint64_t stamp;  /* when credit was last refilled */
-    uint64_t due;    /* pending: when the reply goes out */
+    int64_t credit; /* TSC ticks of root-task time it may still use */
+    uint64_t stamp; /* when credit was last refilled */
+    uint64_t due;   /* pending: when the reply goes out */
     seL4_Word label, length;
     seL4_Word mr[seL4_MsgMaxLength];
 } kept[SYSDESC_MAX_UNIKERNELS];
@@ -57,8 +57,8 @@ int throttle_charge(struct process *p, uint64_t cost, seL4_Word label, const seL
     if (!k->slot) {
         k->slot = slot_alloc();
     }
-    seL4_Error err = k->slot ? seL4_CNode_SaveCaller(CSPACE_ROOT, k->slot, seL4_WordBits)
-                             : seL4_NotEnoughMemory;
+    seL4_Error err =
+        k->slot ? seL4_CNode_SaveCaller(CSPACE_ROOT, k->slot, seL4_WordBits) : seL4_NotEnoughMemory;
     if (err) {
         say("%s: cannot hold back a reply: error %d", p->uk->name, err);
         return 0; /* answer at once rather than never */

@@ -25,7 +25,7 @@ static seL4_CPtr pit_ports, pit_irq;
 static struct process *queue[SYSDESC_MAX_UNIKERNELS]; /* by deadline, earliest first */
 static unsigned queued;
 static uint64_t armed_for;     /* deadline the PIT is counting down to; 0 = idle */
-static uint64_t root_deadline; /* the root task's own (a restart after back-off); 0 = none */
+static uint64_t root_deadline; /* the root task's own (restarts, held-back replies); 0 = none */
 
 /* Starts a one-shot countdown of count PIT ticks; its end raises the interrupt once. */
 static void pit_count_down(uint64_t count)
