@@ -25,7 +25,7 @@
 #include <sel4/types.h>
 
 #define UK_INIT_MAGIC   0x554b494e49543031ul /* "UKINIT01" */
-#define UK_INIT_VERSION 2
+#define UK_INIT_VERSION 3
 
 /* Layout of the unikernel's address space chosen by the root task. */
 #define UK_CNODE_BITS         12
@@ -166,6 +166,7 @@ struct uk_init {
     seL4_Word tsc_hz;
     seL4_Word boot_epoch_seconds; /* UTC seconds since 1970 at boot_tsc */
     seL4_Word boot_tsc;
+    seL4_Word start_tsc; /* when the root task began to build this instance (restarts too) */
 
     /* Memory: untypeds the unikernel retypes itself; their sizes add up to mem_bytes. */
     seL4_Word mem_bytes;

@@ -258,6 +258,7 @@ int process_start(struct process *p)
     struct uk_init *ui = (struct uk_init *)init_buffer;
     seL4_CPtr ipc_frame = 0;
 
+    p->building_since = runtime_rdtsc();
     p->slots.used = 0;
     p->vspace = (struct vspace){.src = {&p->objects, &p->slots}};
     /* In the order process_plan sized the pool for. */

@@ -349,10 +349,11 @@ struct process {
     char fault[96];
 
     /* Restart back-off (lifecycle.c); TSC values. */
-    unsigned burst;      /* restarts since an instance last ran long enough */
-    uint64_t started_at; /* when the running instance was started */
-    uint64_t restart_at; /* PROC_RESTARTING: when to start it again */
-    uint64_t start_cost; /* TSC ticks its last start took */
+    unsigned burst;          /* restarts since an instance last ran long enough */
+    uint64_t building_since; /* when process_start began the running instance */
+    uint64_t started_at;     /* when the running instance was started */
+    uint64_t restart_at;     /* PROC_RESTARTING: when to start it again */
+    uint64_t start_cost;     /* TSC ticks its last start took */
 
     unsigned console_len;
     char console_line[CONSOLE_LINE_MAX];
