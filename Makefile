@@ -53,6 +53,7 @@ FRAGMENTS := \
 	tests/netbsd/netbsd.mk \
 	tests/posix/posix-tests.mk \
 	roottask/tests/roottask-tests.mk \
+	tests/attack/attack.mk \
 	tools/tests/bake-tests.mk
 include $(FRAGMENTS)
 UNLISTED_FRAGMENTS := $(filter-out mk/% build/% $(BUILD)/% $(FRAGMENTS),$(wildcard */*.mk */*/*.mk */*/*/*.mk))
