@@ -42,6 +42,7 @@ FRAGMENTS := \
 	apps/hello/hello.mk \
 	apps/echo/echo.mk \
 	apps/hello-posix/hello-posix.mk \
+	apps/nginx/nginx.mk \
 	bench/bench.mk \
 	bench/threadswitch/threadswitch.mk \
 	tests/boot/boot.mk \

@@ -71,8 +71,15 @@ $(1): $(2)
 	@mkdir -p $$(@D)
 	@echo "  RRCC    $$@"
 	$$(Q)$$(RUMPRUN_CC) $$(POSIX_PROGRAM_CFLAGS) $(3) -o $$@ $(2)
+$(call posix_unikernel,$(1),$(4))
+endef
+
+# $(call posix_unikernel,PROGRAM[,BAKE LINK OPTIONS]): PROGRAM.uk.elf, the unikernel bake
+# makes of PROGRAM, a program Rumprun's driver linked (by posix_program, or by a project's
+# own build, as apps/nginx's).
+define posix_unikernel
 $(1).uk.elf: $(1) $$(POSIX_LIB) $$(POSIX_PLATFORM) $$(POSIX_PCI_LIB) $$(PLATFORM_LDS) $$(BAKE)
 	@echo "  BAKE    $$@"
 	$$(Q)RUMPRUN_SYSROOT=$$(RUMPRUN_SYSROOT) $$(BAKE) link --ld $$(LD) --build $$(BUILD) \
-		--deps $$@.d -o $$@ $(4) $(1)
+		--deps $$@.d -o $$@ $(2) $(1)
 endef
