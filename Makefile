@@ -38,6 +38,7 @@ FRAGMENTS := \
 	apps/hello/hello.mk \
 	apps/echo/echo.mk \
 	apps/hello-posix/hello-posix.mk \
+	apps/redis/redis.mk \
 	bench/bench.mk \
 	bench/threadswitch/threadswitch.mk \
 	tests/boot/boot.mk \
@@ -90,4 +91,7 @@ format:
 format-check:
 	@clang-format --dry-run --Werror $(C_SOURCES) && echo "clang-format: clean"
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# Dependency files of our objects; third-party source trees fetched into
+# $(BUILD)/apps/*/source (apps/redis) have their own, which are not ours to read.
+-include $(shell find $(BUILD) -path '$(BUILD)/apps/*/source' -prune -o -name '*.d' -print \
+	2>/dev/null)
