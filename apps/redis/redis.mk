@@ -80,7 +80,7 @@ test-redis: $(REDIS_SERVER).uk.elf $(IMAGE_DEPS) $(HOSTFWD_BACKLOG_SO)
 	$(Q)rm -f $(REDIS_BUILD)/test-disk.img && mke2fs -q -t ext2 $(REDIS_BUILD)/test-disk.img 64M
 	$(Q)apps/redis/test-redis -l $(REDIS_BUILD)/test-logs -p $(HOSTFWD_BACKLOG_SO) \
 		$(redis_boot_files) $(REDIS_BUILD)/test-disk.img
-	@echo "$@: passed on $(KERNEL) (Debian's redis $$(cat $(REDIS_SOURCE)/VERSION))"
+	@echo "$@: passed on $(KERNEL) (Debian's redis $$(cat $(REDIS_SOURCE)/VERSION 2>/dev/null))"
 else
 run-redis redis-source:
 	@echo "$@: needs RUMPRUN_SYSROOT, the userland Rumprun's build installs (README.md, POSIX" \
