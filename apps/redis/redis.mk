@@ -57,14 +57,15 @@ $(REDIS_SERVER): $(REDIS_TREE)/.unpacked $(REDIS_SHIMS) FORCE
 
 $(eval $(call posix_unikernel,$(REDIS_SERVER)))
 
-# The system image; the disk is the caller's.
-redis_image = $(call image_bake,$(REDIS_SYSTEM),$(REDIS_BUILD))
+# The system image (run-redis: the production kernel; test-redis: the kernel under test);
+# the disk is the caller's.
+redis_image = $(call image_bake,$(REDIS_SYSTEM),$(REDIS_BUILD),$(1))
 redis_boot_files = $(call image_dir,$(REDIS_SYSTEM))/kernel32.elf \
 	$(call image_dir,$(REDIS_SYSTEM))/roottask.elf
 
 run-redis: export PATH := $(PATH):/sbin:/usr/sbin
-run-redis: $(REDIS_SERVER).uk.elf $(IMAGE_DEPS) $(HOSTFWD_BACKLOG_SO)
-	$(Q)$(redis_image)
+run-redis: $(REDIS_SERVER).uk.elf $(USER_IMAGE_DEPS) $(HOSTFWD_BACKLOG_SO)
+	$(Q)$(call redis_image,$(IMAGE_KERNEL))
 	$(Q)[ -f $(REDIS_DISK) ] || { mke2fs -q -t ext2 $(REDIS_DISK) 64M && \
 		echo "  MKE2FS  $(REDIS_DISK) (Redis' /data)"; }
 	@echo "run-redis: host port $(REDIS_PORT) -> Redis; try redis-cli -p $(REDIS_PORT) ping," \
@@ -76,7 +77,7 @@ run-redis: $(REDIS_SERVER).uk.elf $(IMAGE_DEPS) $(HOSTFWD_BACKLOG_SO)
 
 test-redis: export PATH := $(PATH):/sbin:/usr/sbin
 test-redis: $(REDIS_SERVER).uk.elf $(IMAGE_DEPS) $(HOSTFWD_BACKLOG_SO)
-	$(Q)$(redis_image)
+	$(Q)$(call redis_image,$(KERNEL))
 	$(Q)rm -f $(REDIS_BUILD)/test-disk.img && mke2fs -q -t ext2 $(REDIS_BUILD)/test-disk.img 64M
 	$(Q)apps/redis/test-redis -l $(REDIS_BUILD)/test-logs -p $(HOSTFWD_BACKLOG_SO) \
 		$(redis_boot_files) $(REDIS_BUILD)/test-disk.img
