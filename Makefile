@@ -43,6 +43,7 @@ FRAGMENTS := \
 	apps/echo/echo.mk \
 	apps/hello-posix/hello-posix.mk \
 	apps/nginx/nginx.mk \
+	apps/redis/redis.mk \
 	bench/bench.mk \
 	bench/threadswitch/threadswitch.mk \
 	tests/boot/boot.mk \
@@ -93,4 +94,7 @@ format:
 format-check:
 	@clang-format --dry-run --Werror $(C_SOURCES) && echo "clang-format: clean"
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# Dependency files of our objects; third-party source trees fetched into
+# $(BUILD)/apps/*/source (apps/redis) have their own, which are not ours to read.
+-include $(shell find $(BUILD) -path '$(BUILD)/apps/*/source' -prune -o -name '*.d' -print \
+	2>/dev/null)
