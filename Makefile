@@ -40,6 +40,7 @@ FRAGMENTS := \
 	apps/hello-posix/hello-posix.mk \
 	bench/bench.mk \
 	bench/threadswitch/threadswitch.mk \
+	bench/net/net.mk \
 	tests/boot/boot.mk \
 	tests/host/host_tests.mk \
 	tests/kernel/kernel_tests.mk \
@@ -90,4 +91,4 @@ format:
 format-check:
 	@clang-format --dry-run --Werror $(C_SOURCES) && echo "clang-format: clean"
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)
