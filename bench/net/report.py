@@ -120,7 +120,7 @@ def plot(config, recs, png):
     d = os.path.dirname(png)
     script = ["set terminal pngcairo size 1100,800 font ',10'", "set output '%s'" % png,
               "set multiplot layout 2,%d title 'netserve echo streams under QEMU TCG "
-              "(medians; points: offered 1 2 4 8 ... MiB/s, max)'" % len(config["nics"]),
+              "(medians; a point per offered rate)'" % len(config["nics"]),
               "set grid", "set key top left", "set xlabel 'achieved throughput (MiB/s)'",
               "set yrange [0:*]", "set xrange [0:*]"]
     for field, label in (("guest_util", "guest CPU utilisation (%)"),
@@ -147,6 +147,7 @@ def plot(config, recs, png):
 
 def write(results, outdir):
     config, recs = load(results)
+    os.makedirs(outdir, exist_ok=True)
     text = table(config, recs)
     with open(os.path.join(outdir, "table.md"), "w") as f:
         f.write(text)
