@@ -47,6 +47,13 @@ PF_NORETURN void pf_panic(const char *fmt, ...) PF_PRINTF(1, 2);
 /* Value of NAME in the environment of the system description, or 0. */
 const char *pf_getenv(const char *name);
 
+/*
+ * The calling thread's errno (a TLS variable of the platform's C library). A program
+ * runtime with a C library of its own makes its errno this one (platform/posix's __errno),
+ * so errors set by the rumpuser hypercalls and the platform's malloc land where it looks.
+ */
+int *pf_errno(void);
+
 /* --- Program runtime ------------------------------------------------------------------------ */
 
 /*
@@ -72,8 +79,6 @@ size_t pf_main_stack_size(void);
  * libc calls straight into it), the scheduler on every thread switch.
  */
 struct pf_program_hooks {
-    /* Where rumpuser_seterrno stores a system call's error: the program's errno. */
-    int *(*errno_location)(void);
     /* After every system call into the rump kernel has returned and set errno. */
     void (*syscall_done)(void);
     /* The rump kernel sends signal `sig` to process `pid` (rumpuser_kill). */
@@ -114,6 +119,9 @@ void *pf_malloc(size_t size, size_t align);
 void pf_free(void *p);
 /* Usable size of a block from pf_malloc. */
 size_t pf_malloc_usable(const void *p);
+/* calloc and realloc on pf_malloc (0 when out of memory or, for pf_calloc, on overflow). */
+void *pf_calloc(size_t n, size_t size);
+void *pf_realloc(void *p, size_t size);
 
 /*
  * DMA memory: physically contiguous, with its physical address. No IOMMU exists in the

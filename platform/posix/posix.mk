@@ -4,8 +4,9 @@
 #
 #   $(POSIX_LIB)       the POSIX layer (libposix.a)
 #   $(POSIX_PLATFORM)  the platform as one object: crt0, platform, hypercalls, runtime and
-#                      libsel4, with only _start, pf_*, rumpuser_* and rumpcomp_* global,
-#                      so that none of our C library's names meets NetBSD's libc
+#                      libsel4, with only _start, pf_*, rumpuser_*, rumpcomp_* and the
+#                      malloc family (which NetBSD's libc, as Rumprun builds it, lacks)
+#                      global, so that no other name of our C library meets NetBSD's
 # bake link puts them together with the program, the rump kernel and libc (tools/bake).
 
 POSIX_LIB := $(BUILD)/platform/posix/libposix.a
@@ -38,7 +39,8 @@ $(POSIX_PLATFORM): $(POSIX_PLATFORM_OBJS) $(RUNTIME_LIB) $(LIBSEL4_LIB)
 	$(Q)$(LD) -r -o $@.all $(POSIX_PLATFORM_OBJS) --start-group $(RUNTIME_LIB) $(LIBSEL4_LIB) \
 		--end-group
 	$(Q)$(OBJCOPY) -w --keep-global-symbol=_start --keep-global-symbol='pf_*' \
-		--keep-global-symbol='rumpuser_*' --keep-global-symbol='rumpcomp_*' $@.all $@
+		--keep-global-symbol='rumpuser_*' --keep-global-symbol='rumpcomp_*' \
+		$(addprefix --keep-global-symbol=,malloc free calloc realloc posix_memalign) $@.all $@
 	$(Q)rm -f $@.all
 
 # Rumprun's librumpdev_pci.a carries Rumprun's own PCI hypercalls (rumppci.o, rumpdma.o,

@@ -44,7 +44,6 @@ extern const initfini_fn __fini_array_end[] __attribute__((weak));
 void *__dso_handle;
 
 pid_t posix_pid;
-static __thread int thread_errno;
 
 static void vsay(const char *fmt, va_list ap)
 {
@@ -78,10 +77,10 @@ void posix_fail(const char *fmt, ...)
     posix_terminate(1);
 }
 
-/* errno is per thread: every thread (lwp or not) has its own TLS block. */
+/* errno is per thread (every thread, lwp or not, has its own TLS block), and the platform's. */
 int *__errno(void)
 {
-    return &thread_errno;
+    return pf_errno();
 }
 
 /* Signals are delivered when a system call returns; the test is one load when none wait. */
@@ -93,7 +92,6 @@ static void syscall_done(void)
 static void boot_kernel(void)
 {
     struct pf_program_hooks hooks = pf_hooks;
-    hooks.errno_location = __errno;
     hooks.syscall_done = syscall_done;
     hooks.signal = posix_signal_from_kernel;
     pf_program_hooks_set(&hooks);

@@ -91,16 +91,12 @@ void rumpuser_exit(int value)
 
 /*
  * A rump kernel built as the program's kernel (NetBSD's libc calls straight into it) calls
- * this at the end of every system call, outside the kernel: the program runtime's errno,
- * and the point where it can deliver signals.
+ * this at the end of every system call, outside the kernel: the thread's errno (which is
+ * NetBSD libc's too, pf_errno), and the point where the program runtime delivers signals.
  */
 void rumpuser_seterrno(int error)
 {
-    if (pf_hooks.errno_location) {
-        *pf_hooks.errno_location() = error;
-    } else {
-        errno = error;
-    }
+    errno = error;
     if (pf_hooks.syscall_done) {
         pf_hooks.syscall_done();
     }

@@ -10,6 +10,11 @@
 
 __thread int errno;
 
+int *pf_errno(void)
+{
+    return &errno;
+}
+
 void *malloc(size_t size)
 {
     void *p = pf_malloc(size, 0);
@@ -26,30 +31,18 @@ void free(void *p)
 
 void *calloc(size_t n, size_t size)
 {
-    if (size && n > (size_t)-1 / size) {
+    void *p = pf_calloc(n, size);
+    if (!p) {
         errno = ENOMEM;
-        return 0;
-    }
-    void *p = malloc(n * size);
-    if (p) {
-        memset(p, 0, n * size);
     }
     return p;
 }
 
 void *realloc(void *p, size_t size)
 {
-    if (!p) {
-        return malloc(size);
-    }
-    size_t have = pf_malloc_usable(p);
-    if (size <= have) {
-        return p;
-    }
-    void *q = malloc(size);
-    if (q) {
-        memcpy(q, p, have);
-        pf_free(p);
+    void *q = pf_realloc(p, size);
+    if (!q) {
+        errno = ENOMEM;
     }
     return q;
 }

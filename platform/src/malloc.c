@@ -116,3 +116,33 @@ size_t pf_malloc_usable(const void *p)
     }
     return pg->kind == PF_PAGE_SLAB ? class_size(pg->cls) : PF_PAGE_SIZE << pg->order;
 }
+
+void *pf_calloc(size_t n, size_t size)
+{
+    if (size && n > (size_t)-1 / size) {
+        return 0;
+    }
+    void *p = pf_malloc(n * size, 0);
+    if (p) {
+        memset(p, 0, n * size);
+    }
+    return p;
+}
+
+/* Keeps the block while the new size fits and does not leave most of it empty. */
+void *pf_realloc(void *p, size_t size)
+{
+    if (!p) {
+        return pf_malloc(size, 0);
+    }
+    size_t have = pf_malloc_usable(p);
+    if (size <= have && size >= have / 4) {
+        return p;
+    }
+    void *q = pf_malloc(size, 0);
+    if (q) {
+        memcpy(q, p, size < have ? size : have);
+        pf_free(p);
+    }
+    return q;
+}
