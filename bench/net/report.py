@@ -14,6 +14,10 @@ import sys
 SYSTEM_TITLES = {"ours": "ours", "upstream": "upstream seL4", "linux": "Linux guest"}
 
 
+def title(system):
+    return SYSTEM_TITLES.get(system, system)
+
+
 def load(path):
     recs = [json.loads(line) for line in open(path) if line.strip()]
     config = next(r for r in recs if r["type"] == "config")
@@ -63,7 +67,8 @@ def table(config, recs):
     systems = config["systems"]
     s, b, m = summarise(config, recs)
     ratios = [(x, y) for x, y in (("ours", "linux"), ("ours", "upstream")) if y in systems]
-    head = ["figure", "NIC"] + [SYSTEM_TITLES[x] for x in systems] + \
+    ratios += [(x, "ours") for x in systems if x not in SYSTEM_TITLES]  # variants (--also)
+    head = ["figure", "NIC"] + [title(x) for x in systems] + \
         ["%s/%s" % (x, y) for x, y in ratios]
     rows = []
 
@@ -95,17 +100,17 @@ def table(config, recs):
     notes = []
     for x, r in sorted(m.items()):
         if r.get("uk_mib"):
-            notes.append("%s: the unikernel's `memory` %d MiB" % (SYSTEM_TITLES[x], r["uk_mib"]))
+            notes.append("%s: the unikernel's `memory` %d MiB" % (title(x), r["uk_mib"]))
     stalls = [(k, v) for k, v in sorted(s.items(), key=str) if v["stalls"]]
     for (nic, x, rate), v in stalls:
         notes.append("stall: %s %s at %s MiB/s: %d of %d streams had a gap over 100 ms "
-                     "(longest %.0f ms)" % (SYSTEM_TITLES[x], nic, rate_name(rate), v["stalls"],
+                     "(longest %.0f ms)" % (title(x), nic, rate_name(rate), v["stalls"],
                                             v["n"], v["gap_max"] * 1000))
     longest = max(s.items(), key=lambda kv: kv[1]["gap_max"], default=None)
     if longest:
         (nic, x, rate), v = longest
         notes.append("longest gap of any stream: %.0f ms (%s, %s, %s MiB/s offered)" % (
-            v["gap_max"] * 1000, SYSTEM_TITLES[x], nic, rate_name(rate)))
+            v["gap_max"] * 1000, title(x), nic, rate_name(rate)))
     runs = min([v["n"] for v in s.values()] + [v["n"] for v in b.values()] or [0])
     notes.append("medians of %d run(s) per cell (at least)" % runs)
     return "\n".join(out) + "\n\n" + "\n".join("- " + n for n in notes) + "\n"
@@ -135,7 +140,7 @@ def plot(config, recs, png):
                         if v:
                             out.write("%g %g\n" % (v["mibps"], 100 * v[field]))
                 plots.append("'%s' using 1:2 with linespoints lw 2 title '%s'" % (
-                    f, SYSTEM_TITLES[x]))
+                    f, title(x)))
             script += ["set title '%s'" % nic, "set ylabel '%s'" % label,
                        "plot " + ", ".join(plots)]
     script.append("unset multiplot")
