@@ -50,19 +50,19 @@ class Guest:
             self.stderr = open(self.log + ".stderr", "w")
             self.proc = subprocess.Popen(args, env=env, stdin=subprocess.DEVNULL,
                                          stdout=subprocess.DEVNULL, stderr=self.stderr)
-            while self.proc.poll() is None and not os.path.exists(pidfile):
-                time.sleep(0.005)
-            try:
-                with open(pidfile) as f:
-                    self.pid = int(f.read())
-                return
-            except (OSError, ValueError):
-                self.proc.wait()
-                self.stderr.close()
-                with open(self.log + ".stderr") as f:
-                    err = f.read()
-                if "host forwarding" not in err:  # the port was taken meanwhile: again
-                    raise BootError("QEMU did not start: " + err.strip())
+            while self.proc.poll() is None:
+                try:
+                    with open(pidfile) as f:  # qemu-pid may have made it and not yet written
+                        self.pid = int(f.read())
+                    return
+                except (OSError, ValueError):
+                    time.sleep(0.005)
+            # QEMU ended at once: if another program took the port meanwhile, try another.
+            self.stderr.close()
+            with open(self.log + ".stderr") as f:
+                err = f.read()
+            if "host forwarding" not in err:
+                raise BootError("QEMU did not start: " + err.strip())
         raise BootError("no free host port for QEMU's forwarding")
 
     def console(self):

@@ -67,7 +67,7 @@ def table(config, recs):
     systems = config["systems"]
     s, b, m = summarise(config, recs)
     ratios = [(x, y) for x, y in (("ours", "linux"), ("ours", "upstream")) if y in systems]
-    ratios += [(x, "ours") for x in systems if x not in SYSTEM_TITLES]  # variants (--also)
+    ratios += [("ours", x) for x in systems if x not in SYSTEM_TITLES]  # variants (--also)
     head = ["figure", "NIC"] + [title(x) for x in systems] + \
         ["%s/%s" % (x, y) for x, y in ratios]
     rows = []
