@@ -93,7 +93,12 @@ static int serve(int fd)
         snprintf(answer, sizeof(answer), "util %s\n", util);
         reply(fd, answer);
     } else if (strcmp(line, "quit") == 0) {
-        reply(fd, "bye\n");
+        /* The system may end the moment we return: first let the client read "bye" and
+         * close, or the answer could be lost with the machine. */
+        if (reply(fd, "bye\n") == 0) {
+            while (ns_read(fd, line, sizeof(line)) > 0) {
+            }
+        }
         return 1;
     } else {
         printf("netserve: unknown command '%s'\n", line);
