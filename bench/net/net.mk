@@ -6,6 +6,7 @@
 #
 #   make bench-net          the full run: table, plot (build/bench/net/)
 #   make bench-net-smoke    one rate, one run per system, virtio only: every figure comes
+#   make bench-net-profile  a sampling profile of our system during a stream (NIC=e1000)
 #
 # BENCH_NET_ARGS adds options of bench/net/bench-net (e.g. --runs 10 --rates 2,8,max).
 BENCH_NET := $(BUILD)/bench/net
@@ -28,7 +29,7 @@ BENCH_NET_RUN = bench/net/bench-net --out $(BENCH_NET) --qemu-run $(QEMU_RUN) --
 	$(if $(BENCH_UPSTREAM),--upstream $(BENCH_UPSTREAM)) --linux $(BENCH_NET)/linux
 BENCH_NET_ARGS ?=
 
-.PHONY: bench-net bench-net-smoke
+.PHONY: bench-net bench-net-smoke bench-net-profile
 ifneq ($(RUMP_SYSROOT),)
 ALL_TARGETS += $(NETSERVE_ELF)
 # The Linux guest (kernel, initramfs) from Debian's packages, fetched into the build tree.
@@ -40,12 +41,17 @@ bench-net: $(NETSERVE_ELF) $(NETSERVE_LINUX) $(IMAGE_DEPS)
 	$(Q)$(BENCH_NET_LINUX)
 	$(Q)$(BENCH_NET_RUN) --memory-search $(BENCH_NET_ARGS)
 
+# Where our system spends its time during a stream (bench/net/profile): NIC=virtio or e1000.
+bench-net-profile: $(NETSERVE_ELF) $(IMAGE_DEPS) $(KERNEL_ELF)
+	$(Q)bench/net/profile --qemu-run $(QEMU_RUN) --bake $(BAKE) --roottask $(ROOTTASK_OBJ) \
+		--images $(BENCH_NET) --kernel $(KERNEL) --kernel-elf $(KERNEL_ELF) --nic $(or $(NIC),virtio)
+
 bench-net-smoke: $(NETSERVE_ELF) $(NETSERVE_LINUX) $(IMAGE_DEPS)
 	$(Q)$(BENCH_NET_LINUX)
 	$(Q)$(BENCH_NET_RUN) --out $(BENCH_NET)/smoke --smoke --runs 1 --nics virtio --rates 4 \
 		--seconds 1 --rtt 20 $(BENCH_NET_ARGS)
 else
-bench-net bench-net-smoke:
+bench-net bench-net-smoke bench-net-profile:
 	@echo "$@: SKIPPED: RUMP_SYSROOT is not set (it names a NetBSD rump kernel sysroot, e.g." \
 		"RUMP_SYSROOT=/path/to/rump/sysroot; README.md, NetBSD)"
 endif
