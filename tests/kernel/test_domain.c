@@ -258,8 +258,12 @@ TEST(domain_heartbeat_keeps_its_share)
     }
     uint64_t total = last - start;
     CHECK_GE(spins, 1);
-    /* Loose bounds: QEMU's TCG runs the guest at a varying speed. */
+    /*
+     * Loose bounds: QEMU's TCG runs the guest at a varying speed, and when the host
+     * deschedules QEMU the TSC jumps as if the guest had been away. Without the schedule the
+     * spinner, above the test thread's priority, would take all of it (away near 100%).
+     */
     CHECK_GE(away * 100, total * 25);
-    CHECK_LE(away * 100, total * 75);
-    CHECK_LE(worst, ms_to_tsc(40));
+    CHECK_LE(away * 100, total * 85);
+    CHECK_LE(worst, ms_to_tsc(60));
 }
