@@ -1,7 +1,7 @@
 /*
  * netserve's back end on Linux: a static program, /netserve in the Linux guest's initramfs
  * (linux-guest builds it). Sockets are Linux's; the guest's CPU accounting is /proc/stat
- * (all CPU time but idle and iowait, in clock ticks); when the server ends it writes its
+ * (all CPU time but idle and iowait); when the server ends it writes its
  * status to QEMU's isa-debug-exit port, as our systems do, so QEMU ends at once.
  *
  *   netserve [PORT]     default: port 7
@@ -93,7 +93,9 @@ void ns_util_stop(char *line, size_t size)
 {
     unsigned long long busy, total;
     cpu_ticks(&busy, &total);
-    snprintf(line, size, "%llu %llu procstat", busy - start_busy, total - start_total);
+    unsigned long long ns_per_tick = 1000000000ull / (unsigned long long)sysconf(_SC_CLK_TCK);
+    snprintf(line, size, "%llu %llu procstat", (busy - start_busy) * ns_per_tick,
+             (total - start_total) * ns_per_tick);
 }
 
 int main(int argc, char **argv)

@@ -76,14 +76,14 @@ void ns_util_stop(char *line, size_t size)
     uint64_t busy = idle < total ? total - idle : 0;
     int n = 0;
     if (use_kernel_accounting) {
-        /* Total and idle-thread cycles of the period: what the whole machine did. */
+        /* Total and idle-thread TSC cycles of the period: what the whole machine did. */
         seL4_BenchmarkFinalizeLog();
         seL4_BenchmarkGetThreadUtilisation(UK_SLOT_TCB);
         seL4_Word k_total = seL4_GetMR(BENCHMARK_TOTAL_UTILISATION);
         seL4_Word k_idle = seL4_GetMR(BENCHMARK_IDLE_LOCALCPU_UTILISATION);
         n = snprintf(line, size, "%lu %lu kernel ",
-                     (unsigned long)(k_idle < k_total ? k_total - k_idle : 0),
-                     (unsigned long)k_total);
+                     (unsigned long)pf_tsc_to_ns(k_idle < k_total ? k_total - k_idle : 0),
+                     (unsigned long)pf_tsc_to_ns(k_total));
         /* Where the time went, for whoever reads the console log (not part of the answer). */
         printf("netserve: kernel: %lu entries, %lu schedules, %lu of %lu cycles in the kernel\n",
                (unsigned long)seL4_GetMR(BENCHMARK_TOTAL_NUMBER_KERNEL_ENTRIES),

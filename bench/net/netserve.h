@@ -21,8 +21,8 @@ void ns_close(int fd);
 
 /*
  * Guest CPU accounting. ns_util_start begins a period; ns_util_stop ends it and writes one
- * or more "BUSY TOTAL SOURCE" triples (busy and total time of the period, in one unit the
- * source picks) separated by blanks into line, the first being the one to report.
+ * or more "BUSY TOTAL SOURCE" triples (busy and total time of the period in nanoseconds of
+ * the guest's clock) separated by blanks into line, the first being the one to report.
  */
 void ns_util_start(void);
 void ns_util_stop(char *line, size_t size);

@@ -44,6 +44,8 @@ def summarise(config, recs):
     for k, rs in streams.items():
         s[k] = {"n": len(rs), "mibps": med([r["mibps"] for r in rs]),
                 "guest_util": med([r["guest_util"] for r in rs]),
+                "guest_cpu_per_mib": med([r.get("guest_cpu_per_mib") for r in rs
+                                          if r.get("guest_cpu_per_mib") is not None]),
                 "host_util": med([r["host_util"] for r in rs]),
                 "qemu_cpu_per_mib": med([r["qemu_cpu_per_mib"] for r in rs]),
                 "gap_med": med([r["max_gap_s"] for r in rs]),
@@ -73,6 +75,8 @@ def table(config, recs):
     rows = []
 
     def row(name, nic, values, spec):
+        if all(values.get(x) is None for x in systems):
+            return  # a figure this run did not record
         rows.append([name, nic] + [fmt(values.get(x), spec) for x in systems] +
                     [ratio(values.get(x), values.get(y)) for x, y in ratios])
 
@@ -83,6 +87,12 @@ def table(config, recs):
             row("MiB/s at %s MiB/s offered" % rate_name(rate), nic, get("mibps"), "%.2f")
             row("  guest CPU %", nic, {x: v * 100 for x, v in get("guest_util").items()
                                          if v is not None}, "%.0f")
+            if config.get("icount"):  # the guest's clock counts instructions
+                row("  guest M instructions per MiB", nic,
+                    {x: v * 1000 for x, v in get("guest_cpu_per_mib").items() if v is not None},
+                    "%.1f")
+            else:
+                row("  guest CPU s per MiB", nic, get("guest_cpu_per_mib"), "%.3f")
             row("  QEMU CPU s per MiB", nic, get("qemu_cpu_per_mib"), "%.3f")
         # Stall detection: the longest gap between two receives, over every stream of the NIC.
         per = {x: [v for (n, y, _), v in s.items() if n == nic and y == x] for x in systems}
