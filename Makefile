@@ -42,6 +42,8 @@ FRAGMENTS := \
 	apps/hello/hello.mk \
 	apps/echo/echo.mk \
 	apps/hello-posix/hello-posix.mk \
+	apps/nginx/nginx.mk \
+	apps/redis/redis.mk \
 	bench/bench.mk \
 	bench/threadswitch/threadswitch.mk \
 	bench/net/net.mk \
@@ -54,6 +56,7 @@ FRAGMENTS := \
 	tests/netbsd/netbsd.mk \
 	tests/posix/posix-tests.mk \
 	roottask/tests/roottask-tests.mk \
+	tests/attack/attack.mk \
 	tools/tests/bake-tests.mk
 include $(FRAGMENTS)
 UNLISTED_FRAGMENTS := $(filter-out mk/% build/% $(BUILD)/% $(FRAGMENTS),$(wildcard */*.mk */*/*.mk */*/*/*.mk))
@@ -92,4 +95,8 @@ format:
 format-check:
 	@clang-format --dry-run --Werror $(C_SOURCES) && echo "clang-format: clean"
 
--include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)
+# Dependency files of our objects (files only: unpacked packages under $(BUILD) may hold
+# directories named *.d); third-party source trees fetched into $(BUILD)/apps/*/source
+# (apps/redis) have their own, which are not ours to read.
+-include $(shell find $(BUILD) -path '$(BUILD)/apps/*/source' -prune -o -name '*.d' -type f \
+	-print 2>/dev/null)
