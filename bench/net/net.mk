@@ -37,7 +37,9 @@ BENCH_NET_LINUX = bench/net/linux-guest $(BENCH_NET)/linux $(NETSERVE_LINUX)
 
 bench-net: $(NETSERVE_ELF) $(NETSERVE_LINUX) $(IMAGE_DEPS)
 	$(Q)command -v gnuplot >/dev/null || { echo "bench-net: installing gnuplot-nox for the plot"; \
-		apt-get install -y -q --no-install-recommends gnuplot-nox >/dev/null; }
+		apt-get install -y -q --no-install-recommends gnuplot-nox >/dev/null 2>&1 || \
+		{ apt-get update -qq && apt-get install -y -q --no-install-recommends gnuplot-nox \
+		>/dev/null; } || echo "bench-net: could not install gnuplot-nox: no plot"; }
 	$(Q)$(BENCH_NET_LINUX)
 	$(Q)$(BENCH_NET_RUN) --memory-search $(BENCH_NET_ARGS)
 
