@@ -47,6 +47,7 @@ FRAGMENTS := \
 	bench/bench.mk \
 	bench/threadswitch/threadswitch.mk \
 	bench/net/net.mk \
+	bench/apps/apps.mk \
 	tests/boot/boot.mk \
 	tests/host/host_tests.mk \
 	tests/kernel/kernel_tests.mk \

@@ -1,5 +1,6 @@
-"""One booted system of the network benchmark: its QEMU (started through tools/qemu-run, so
-every system gets the same command line shape), its console log and its serving port."""
+"""One booted system of the network benchmark (and of bench/apps, which boots its systems
+the same way): its QEMU (started through tools/qemu-run, so every system gets the same
+command line shape), its console log and its serving port."""
 
 import os
 import socket
@@ -35,19 +36,28 @@ pci    = {pci}
 """
 
 
+def bake_image(bake_tool, roottask, kernel, images, d, name, description):
+    """Bakes the system description text (its files looked up in the directories images) for
+    kernel into the directory d as d/NAME.system, once; (kernel, root task) for
+    tools/qemu-run."""
+    if not os.path.exists(os.path.join(d, "roottask.elf")):
+        os.makedirs(d, exist_ok=True)
+        desc = os.path.join(d, name + ".system")
+        with open(desc, "w") as f:
+            f.write(description)
+        subprocess.run([bake_tool, "image", "-o", d, "--roottask", roottask, "--kernel", kernel]
+                       + [a for i in images for a in ("--images", i)] + [desc],
+                       check=True, stdout=subprocess.DEVNULL)
+    return os.path.join(d, "kernel32.elf"), os.path.join(d, "roottask.elf")
+
+
 def bake(bake_tool, roottask, kernel, images, d, nic, memory, accounting):
     """Bakes netserve (netserve.uk.elf in images) for kernel on nic with memory MiB into the
     directory d, once; (kernel, root task) for tools/qemu-run."""
-    if not os.path.exists(os.path.join(d, "roottask.elf")):
-        os.makedirs(d, exist_ok=True)
-        desc = os.path.join(d, "netserve.system")
-        _, ifname, pci = NICS[nic]
-        with open(desc, "w") as f:
-            f.write(SYSTEM_TEMPLATE.format(ifname=ifname, nic=nic, memory=memory, pci=pci,
-                                           accounting=accounting))
-        subprocess.run([bake_tool, "image", "-o", d, "--roottask", roottask, "--kernel", kernel,
-                        "--images", images, desc], check=True, stdout=subprocess.DEVNULL)
-    return os.path.join(d, "kernel32.elf"), os.path.join(d, "roottask.elf")
+    _, ifname, pci = NICS[nic]
+    return bake_image(bake_tool, roottask, kernel, [images], d, "netserve",
+                      SYSTEM_TEMPLATE.format(ifname=ifname, nic=nic, memory=memory, pci=pci,
+                                             accounting=accounting))
 
 
 class BootError(Exception):
@@ -62,11 +72,15 @@ def free_port():
 
 class Guest:
     """kernel and initrd as tools/qemu-run takes them (our kernel or upstream seL4 with a
-    root-task image, or Linux with its initramfs), extra QEMU arguments, a NIC model name."""
+    root-task image, Linux with its initramfs, a Rumprun unikernel with its configuration),
+    extra QEMU arguments, a NIC model name; the host's free port is forwarded to guest_port,
+    and preload (a shared object such as build/tools/hostfwd-backlog.so) goes to qemu-run -p."""
 
-    def __init__(self, qemu_run, kernel, initrd, nic, log, extra=(), timeout=600):
+    def __init__(self, qemu_run, kernel, initrd, nic, log, extra=(), timeout=600, guest_port=7,
+                 preload=None):
         self.qemu_run, self.kernel, self.initrd = qemu_run, kernel, initrd
         self.nic, self.log, self.extra, self.timeout = nic, log, list(extra), timeout
+        self.guest_port, self.preload = guest_port, preload
         self.proc = self.pid = self.port = None
 
     def start(self):
@@ -76,10 +90,11 @@ class Guest:
             for f in (self.log, pidfile):
                 if os.path.exists(f):
                     os.unlink(f)
-            netdev = "user,id=n0,hostfwd=tcp:127.0.0.1:%d-:7" % self.port
-            args = [self.qemu_run, "-t", str(self.timeout), "-l", self.log, self.kernel,
-                    self.initrd, "-nic", "none", "-netdev", netdev, "-device",
-                    NICS[self.nic][0] + ",netdev=n0"] + self.extra
+            netdev = "user,id=n0,hostfwd=tcp:127.0.0.1:%d-:%d" % (self.port, self.guest_port)
+            args = [self.qemu_run, "-t", str(self.timeout), "-l", self.log]
+            args += ["-p", self.preload] if self.preload else []
+            args += [self.kernel, self.initrd, "-nic", "none", "-netdev", netdev, "-device",
+                     NICS[self.nic][0] + ",netdev=n0"] + self.extra
             env = dict(os.environ, QEMU=os.path.join(HERE, "qemu-pid"), NETBENCH_PIDFILE=pidfile)
             if "QEMU" in os.environ:
                 env["NETBENCH_QEMU"] = os.environ["QEMU"]
