@@ -32,12 +32,12 @@ $(BENCH_APPS_RUMPRUN)/%.bin:
 # sources built above.
 BENCH_APPS_LINUX_GUEST = bench/apps/linux-apps $(BENCH_APPS_LINUX) $(NETSERVE_LINUX) \
 	"$$(sed -n 's/^Version: //p' $(NGINX_BUILD)/apt/dl/nginx_*.dsc)" \
-	"$$(cat $(REDIS_SOURCE)/VERSION)" $(NGINX_BUILD)/conf $(NGINX_HTML) apps/redis/conf
+	"$$(cat $(REDIS_SOURCE)/VERSION)" $(NGINX_BUILD)/conf $(NGINX_HTML)
 
 BENCH_APPS_RUN = bench/apps/bench-apps --qemu-run $(QEMU_RUN) --preload $(HOSTFWD_BACKLOG_SO) \
 	--bake $(BAKE) --roottask $(ROOTTASK_OBJ) --ours $(IMAGE_KERNEL) \
 	$(if $(BENCH_UPSTREAM),--upstream $(BENCH_UPSTREAM)) --rumprun $(BENCH_APPS_RUMPRUN) \
-	--linux $(BENCH_APPS_LINUX) --images redis=$(REDIS_BUILD),apps/redis \
+	--linux $(BENCH_APPS_LINUX) --images redis=$(REDIS_BUILD) \
 	--images nginx=$(NGINX_OBJS),$(NGINX_BUILD)
 BENCH_APPS_DEPS = $(NGINX).uk.elf $(REDIS_SERVER).uk.elf $(NGINX_TREES) $(USER_IMAGE_DEPS) \
 	$(HOSTFWD_BACKLOG_SO) $(NETSERVE_LINUX) $(BENCH_APPS_RUMPRUN)/nginx.bin \
