@@ -41,6 +41,7 @@ $(POSIX_PLATFORM): $(POSIX_PLATFORM_OBJS) $(RUNTIME_LIB) $(LIBSEL4_LIB)
 	$(Q)$(OBJCOPY) -w --keep-global-symbol=_start --keep-global-symbol='pf_*' \
 		--keep-global-symbol='rumpuser_*' --keep-global-symbol='rumpcomp_*' \
 		--keep-global-symbol='__wrap_rumpns_bus_space_*' \
+		--keep-global-symbol=__wrap_rumpns_cpu_in_cksum \
 		$(addprefix --keep-global-symbol=,malloc free calloc realloc posix_memalign) $@.all $@
 	$(Q)rm -f $@.all
 
