@@ -11,6 +11,8 @@
 
 extern struct rumpuser_hyperup pfru_hyp;
 extern bool pfru_verbose; /* RUMP_VERBOSE set in the environment */
+/* The rump kernel's current lwp of the running thread (rumpuser_curlwp), for the locks. */
+extern __thread struct lwp *pfru_curlwp;
 
 /*
  * rumpuser(3): a hypercall that may block first gives the virtual CPU back (so other rump
