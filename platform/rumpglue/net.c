@@ -4,6 +4,7 @@
  *   IFCONFIG_<interface>=dhcp               DHCP, once, at boot (QEMU's user network has a server)
  *   IFCONFIG_<interface>=<address>/<prefix> a static IPv4 address, e.g. 10.0.2.15/24
  *   GATEWAY=<address>                       the IPv4 default route
+ *   IFOFFLOAD=off                           leave the drivers' offloads off (default: on)
  *
  * It uses the rump kernel's libnetconfig (the net_config component; DHCP also needs
  * dev_bpf). Those are weak references, so a program without networking links without them;
@@ -36,6 +37,51 @@ static void no_dad(void)
     int zero = 0;
     if (rump_sys___sysctl(mib, 4, 0, 0, &zero, sizeof(zero)) != 0 && rg_verbose) {
         printf("rumpglue: cannot switch off duplicate address detection (error %d)\n", errno);
+    }
+}
+
+/*
+ * Hardware offloads: a driver that can compute checksums or segment TCP (wm(4) on QEMU's
+ * e1000: IPv4, TCP and UDP checksums both ways, TCP segmentation) has them all switched
+ * off until asked, and NetBSD's stack then sums every byte and sends one frame per
+ * segment. Switched on before the interface goes up (a change while it runs resets the
+ * device), unless IFOFFLOAD=off. SIOCGIFCAP/SIOCSIFCAP take NetBSD's struct ifcapreq: the
+ * name, then the capabilities the driver has and those enabled, as 64-bit masks.
+ */
+struct ifcapreq {
+    char name[16];
+    uint64_t capabilities, enabled;
+};
+#define SIOCGIFCAP 0xc0206976ul /* _IOWR('i', 118, struct ifcapreq) */
+#define SIOCSIFCAP 0x80206975ul /* _IOW('i', 117, struct ifcapreq) */
+
+static void enable_offloads(const char *ifname)
+{
+    const char *setting = pf_getenv("IFOFFLOAD");
+    if (setting && strcmp(setting, "off") == 0) {
+        return;
+    }
+    struct ifcapreq req;
+    memset(&req, 0, sizeof(req));
+    strlcpy(req.name, ifname, sizeof(req.name));
+    int s = rump_sys_socket(RUMP_AF_INET, RUMP_SOCK_DGRAM, 0);
+    if (s < 0) {
+        rg_fail("cannot make a socket to configure interfaces", errno);
+    }
+    int r = rump_sys_ioctl(s, SIOCGIFCAP, &req);
+    if (r == 0 && req.capabilities != req.enabled) {
+        req.enabled = req.capabilities;
+        r = rump_sys_ioctl(s, SIOCSIFCAP, &req);
+    }
+    int error = errno;
+    rump_sys_close(s);
+    if (r != 0) {
+        char what[64];
+        snprintf(what, sizeof(what), "%s: cannot switch on its offloads", ifname);
+        rg_fail(what, error);
+    }
+    if (rg_verbose && req.capabilities) {
+        printf("rumpglue: %s: offloads 0x%lx on\n", ifname, (unsigned long)req.enabled);
     }
 }
 
@@ -92,6 +138,7 @@ static void configure_interface(const char *entry)
     if (!rump_pub_netconfig_ifup) {
         rg_fail("IFCONFIG_ needs the net_config component linked in", ENOSYS);
     }
+    enable_offloads(ifname);
     if (strcmp(eq + 1, "dhcp") == 0) {
         configure_dhcp(ifname);
     } else {
