@@ -126,6 +126,7 @@ void lifecycle_ended(struct process *p)
     }
     process_teardown(p);
     if (!should_restart(p)) {
+        channels_gone(p);
         return;
     }
     p->restarts++;
@@ -137,6 +138,7 @@ void lifecycle_ended(struct process *p)
         p->state = PROC_FAULTED;
         snprintf(p->fault, sizeof(p->fault), "restart failed");
         say("%s stopped: %s", p->uk->name, p->fault);
+        channels_gone(p);
     }
 }
 

@@ -45,7 +45,7 @@ RT_HOST_TESTS := $(addprefix $(RT_HOST_BIN)/,test_sysdesc test_elfcheck test_cpi
 RT_HOST_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all
 
 $(RT_HOST_BIN)/test_sysdesc: roottask/shared/sysdesc.c roottask/shared/sysdesc_keys.c \
-	roottask/shared/sysdesc_runtime_keys.c
+	roottask/shared/sysdesc_runtime_keys.c roottask/shared/sysdesc_channel_keys.c
 $(RT_HOST_BIN)/test_elfcheck: roottask/shared/elfcheck.c
 $(RT_HOST_BIN)/test_cpio: roottask/shared/cpio.c roottask/shared/elfcheck.c tools/bake/util.c \
 	tools/bake/cpio_write.c
