@@ -33,10 +33,13 @@ FRAGMENTS := \
 	roottask/roottask.mk \
 	platform/platform.mk \
 	platform/rumpglue/rumpglue.mk \
+	platform/rumpclient/rumpclient.mk \
 	platform/posix/posix.mk \
 	tools/tools.mk \
 	apps/hello/hello.mk \
 	apps/echo/echo.mk \
+	apps/netserver/netserver.mk \
+	apps/fsserver/fsserver.mk \
 	apps/hello-posix/hello-posix.mk \
 	bench/bench.mk \
 	bench/threadswitch/threadswitch.mk \
