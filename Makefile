@@ -50,6 +50,7 @@ FRAGMENTS := \
 	tests/fuzz/findings.mk \
 	tests/rumpuser/rumpuser.mk \
 	tests/netbsd/netbsd.mk \
+	tests/netbsd/netbsd-servers.mk \
 	tests/posix/posix-tests.mk \
 	roottask/tests/roottask-tests.mk \
 	tools/tests/bake-tests.mk

@@ -60,7 +60,7 @@ struct rsc_slot {
     int32_t error;           /* result: 0 or a NetBSD errno */
     int64_t retval[2];       /* result: the call's return values */
     uint64_t args[RSC_MAX_ARGS];
-    uint32_t signal;         /* a signal the server raised at the caller (e.g. SIGPIPE), or 0 */
+    uint32_t signal; /* a signal the server raised at the caller (e.g. SIGPIPE), or 0 */
     uint32_t pad[3];
     /* The data area follows, to the end of the slot. */
 };

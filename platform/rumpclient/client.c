@@ -11,10 +11,10 @@
  */
 #include "client.h"
 
-#define SLOT_BYTES    (16 * 1024) /* a slot per 16 KiB of region, at most MAX_SLOTS */
-#define MAX_SLOTS     8
-#define WAIT_DEFAULT  60
-#define ALIGN(x)      (((x) + 15) & ~(size_t)15)
+#define SLOT_BYTES   (16 * 1024) /* a slot per 16 KiB of region, at most MAX_SLOTS */
+#define MAX_SLOTS    8
+#define WAIT_DEFAULT 60
+#define ALIGN(x)     (((x) + 15) & ~(size_t)15)
 
 enum conn_state {
     C_NONE,       /* never connected */
@@ -216,8 +216,7 @@ static int find_channel(void)
     if (name) {
         conn.chan = pf_channel_find(name, UK_CHANNEL_CLIENT);
         if (!conn.chan) {
-            printf("rumpclient: RUMP_SERVER=%s, but this unikernel has no channel to it\n",
-                   name);
+            printf("rumpclient: RUMP_SERVER=%s, but this unikernel has no channel to it\n", name);
         }
         return conn.chan ? 0 : ENOENT;
     }

@@ -51,10 +51,10 @@ enum {
 /* fcntl(2) commands with a number for argument (NetBSD's values). */
 enum { F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4 };
 
-#define WORD(x) ((uint64_t)(int64_t)(x))
-#define PTR(p)  ((uint64_t)(uintptr_t)(p))
-#define NARGS(a) (sizeof(a) / sizeof((a)[0]))
-#define CALL(num, a) rsc_call(num, a, NARGS(a), 0, 0)
+#define WORD(x)          ((uint64_t)(int64_t)(x))
+#define PTR(p)           ((uint64_t)(uintptr_t)(p))
+#define NARGS(a)         (sizeof(a) / sizeof((a)[0]))
+#define CALL(num, a)     rsc_call(num, a, NARGS(a), 0, 0)
 #define CALLB(num, a, b) rsc_call(num, a, NARGS(a), b, NARGS(b))
 
 /* --- Descriptors and files ------------------------------------------------------------------- */

@@ -32,8 +32,8 @@ static void report(const char *name, const char *when)
     printf("%s: %s: %llu sessions, %llu ended, %u live; %llu calls, %llu refused; %u workers; "
            "%zu KiB free\n",
            name, when, (unsigned long long)s.sessions_begun, (unsigned long long)s.sessions_ended,
-           s.sessions_live, (unsigned long long)s.calls, (unsigned long long)s.refused,
-           s.workers, pf_mem_free() >> 10);
+           s.sessions_live, (unsigned long long)s.calls, (unsigned long long)s.refused, s.workers,
+           pf_mem_free() >> 10);
 }
 
 int rumpglue_serve(const char *name)

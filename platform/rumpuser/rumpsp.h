@@ -7,12 +7,12 @@
 #include <stdint.h>
 
 struct rumpsp_stats {
-    uint64_t sessions_begun;  /* connections (a process each) */
-    uint64_t sessions_ended;  /* and how many of them have ended (their process exited) */
-    uint64_t calls;           /* system calls run */
-    uint64_t refused;         /* requests refused (malformed, not connected, forbidden) */
-    unsigned sessions_live;   /* sessions whose process still exists */
-    unsigned workers;         /* worker threads (each runs one call at a time) */
+    uint64_t sessions_begun; /* connections (a process each) */
+    uint64_t sessions_ended; /* and how many of them have ended (their process exited) */
+    uint64_t calls;          /* system calls run */
+    uint64_t refused;        /* requests refused (malformed, not connected, forbidden) */
+    unsigned sessions_live;  /* sessions whose process still exists */
+    unsigned workers;        /* worker threads (each runs one call at a time) */
     unsigned workers_idle;
 };
 

@@ -33,8 +33,8 @@ struct sp_session {
 
 extern struct sp_client sp_clients[UK_MAX_CHANNELS];
 extern unsigned sp_nclients;
-extern uint64_t sp_epoch;         /* this server's start (its epoch on the status pages) */
-extern char sp_banner[64];        /* "NetBSD 7.99.34 amd64", sent to every client */
+extern uint64_t sp_epoch;  /* this server's start (its epoch on the status pages) */
+extern char sp_banner[64]; /* "NetBSD 7.99.34 amd64", sent to every client */
 extern struct rumpsp_stats sp_stats;
 
 /* The session is still the client's: not ended, and the client not restarted meanwhile. */

@@ -115,14 +115,19 @@ static void submit(struct work *w)
 
 /* --- Requests -------------------------------------------------------------------------------- */
 
-/* The layout a client's header announces, if it fits its region; -1 otherwise. */
+/*
+ * The layout a client's header announces, if it fits its region and was written by the
+ * client's current instance (a restarted client's region holds its predecessor's requests
+ * until it has connected); -1 otherwise.
+ */
 static int read_layout(struct sp_client *c, uint32_t *nslots, uint32_t *slot_size)
 {
     volatile struct rsc_header *h = (volatile struct rsc_header *)c->region;
     uint32_t n = h->nslots, size = h->slot_size;
+    uint64_t epoch = pf_channel_status(c->chan)->end[UK_CHANNEL_CLIENT].epoch;
     if (c->size < RSC_SLOTS_OFFSET || h->magic != RSC_MAGIC || h->version != RSC_VERSION ||
-        n == 0 || n > RSC_MAX_SLOTS || size % 16 || size < sizeof(struct rsc_slot) ||
-        size > (c->size - RSC_SLOTS_OFFSET) / n) {
+        h->client_epoch != epoch || n == 0 || n > RSC_MAX_SLOTS || size % 16 ||
+        size < sizeof(struct rsc_slot) || size > (c->size - RSC_SLOTS_OFFSET) / n) {
         return -1;
     }
     *nslots = n;
@@ -132,7 +137,7 @@ static int read_layout(struct sp_client *c, uint32_t *nslots, uint32_t *slot_siz
 
 /* RSC_CONNECT: a new session (ending the old one); the answer is the pid and the banner. */
 static void handle_connect(struct sp_client *c, uint32_t i, uint64_t seq, uint32_t nslots,
-                    uint32_t slot_size)
+                           uint32_t slot_size)
 {
     sp_session_end(c);
     struct sp_session *s;
@@ -158,11 +163,13 @@ static void handle_connect(struct sp_client *c, uint32_t i, uint64_t seq, uint32
 static void take(struct sp_client *c, uint32_t i, uint32_t nslots, uint32_t slot_size)
 {
     volatile struct rsc_slot *slot = slot_at(c, slot_size, i);
-    if (slot->state != RSC_REQUEST || slot->server_epoch != sp_epoch) {
-        return;
+    uint32_t request = RSC_REQUEST;
+    if (__atomic_load_n(&slot->state, __ATOMIC_ACQUIRE) != RSC_REQUEST ||
+        slot->server_epoch != sp_epoch ||
+        !__atomic_compare_exchange_n(&slot->state, &request, RSC_TAKEN, false, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_ACQUIRE)) {
+        return; /* none, for an earlier instance of this server, or withdrawn meanwhile */
     }
-    __atomic_thread_fence(__ATOMIC_ACQUIRE);
-    slot->state = RSC_TAKEN;
     uint64_t seq = slot->seq;
     int32_t sysnum = slot->sysnum;
     if (sysnum == RSC_CONNECT) {

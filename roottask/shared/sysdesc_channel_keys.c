@@ -24,8 +24,9 @@ static int key_channel(struct sysdesc_parser *p, const char *key, const char *va
         return sysdesc_fail(p, "%s takes a server and an optional size, found more", key);
     }
     if (strlen(server) >= SYSDESC_NAME_MAX) {
-        return sysdesc_fail(p, "channel to '%s': no such unikernel (names are at most %d "
-                               "characters)",
+        return sysdesc_fail(p,
+                            "channel to '%s': no such unikernel (names are at most %d "
+                            "characters)",
                             server, SYSDESC_NAME_MAX - 1);
     }
     if (!strcmp(server, uk->name)) {
@@ -39,8 +40,7 @@ static int key_channel(struct sysdesc_parser *p, const char *key, const char *va
     }
     uint64_t bytes = SYSDESC_CHANNEL_DEFAULT_SIZE;
     if (has_size && sysdesc_parse_size(size, SYSDESC_MAX_MEMORY, &bytes) < 0) {
-        return sysdesc_fail(p, "bad channel size '%s' (a number with an optional K, M or G)",
-                            size);
+        return sysdesc_fail(p, "bad channel size '%s' (a number with an optional K, M or G)", size);
     }
     if (bytes > SYSDESC_CHANNEL_MAX_SIZE) {
         return sysdesc_fail(p, "channel size %s too large (at most %luK)", size,
@@ -139,8 +139,9 @@ static int report_cycle(struct sysdesc_parser *p, unsigned client, const struct 
         used += (size_t)snprintf(cycle + used, sizeof(cycle) - used, " -> %s", d->uk[path[i]].name);
     }
     p->line = c->line;
-    return sysdesc_fail(p, "channel to '%s' makes a cycle (%s): a server may not be a client of "
-                           "its own clients",
+    return sysdesc_fail(p,
+                        "channel to '%s' makes a cycle (%s): a server may not be a client of "
+                        "its own clients",
                         c->server, cycle);
 }
 

@@ -17,9 +17,9 @@
 
 struct channel {
     const struct sysdesc_channel *desc;
-    struct process *proc[2]; /* indexed by enum uk_channel_role */
-    unsigned index[2];       /* the channel's index in each end's uk_init.channels */
-    seL4_Word pages;         /* of the shared region */
+    struct process *proc[2];  /* indexed by enum uk_channel_role */
+    unsigned index[2];        /* the channel's index in each end's uk_init.channels */
+    seL4_Word pages;          /* of the shared region */
     struct slot_range frames; /* the root task's frame caps: the status page, then the region */
     seL4_Word signal_slot[2]; /* slot in each end's CNode for its cap to signal the other end */
     seL4_CPtr root_signal[2]; /* the root task's caps to signal each end (while it runs) */
@@ -149,9 +149,9 @@ static int give_signal(struct channel *c, unsigned into, unsigned to)
 {
     struct process *a = c->proc[into], *b = c->proc[to];
     seL4_CNode_Delete(a->cnode, c->signal_slot[into], UK_CNODE_BITS); /* empty, normally */
-    seL4_Error err = seL4_CNode_Mint(a->cnode, c->signal_slot[into], UK_CNODE_BITS, CSPACE_ROOT,
-                                     b->notification, seL4_WordBits, seL4_CanWrite,
-                                     1ul << (UK_NOTIFY_CHANNEL + c->index[to]));
+    seL4_Error err =
+        seL4_CNode_Mint(a->cnode, c->signal_slot[into], UK_CNODE_BITS, CSPACE_ROOT, b->notification,
+                        seL4_WordBits, seL4_CanWrite, 1ul << (UK_NOTIFY_CHANNEL + c->index[to]));
     if (err) {
         say("%s: cannot give it the signal of its channel to %s: error %d", a->uk->name,
             b->uk->name, err);
