@@ -43,6 +43,7 @@ FRAGMENTS := \
 	apps/hello-posix/hello-posix.mk \
 	bench/bench.mk \
 	bench/threadswitch/threadswitch.mk \
+	bench/rsc/rsc.mk \
 	tests/boot/boot.mk \
 	tests/host/host_tests.mk \
 	tests/kernel/kernel_tests.mk \

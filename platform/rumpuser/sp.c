@@ -5,12 +5,13 @@
  * rsc_protocol.h instead of NetBSD's socket protocol.
  *
  * As NetBSD does for a remote client, each connection gets a process of its own in the
- * rump kernel (forked off process 1 with a clear descriptor table), and each call runs in
- * a fresh lwp of that process. The process's "user memory" is the client's shared region:
- * copyin and copyout translate a user address (an offset in the region) and refuse
- * anything outside the region, so the server never reads or writes other client memory.
- * When the client stops or connects again, its process is told to exit (blocked calls
- * return EINTR) and goes once its last call is done, which closes its descriptors.
+ * rump kernel (forked off process 1 with a clear descriptor table), and calls run in lwps
+ * of that process (one per worker thread, kept while the worker serves the same session). The
+ * process's "user memory" is the client's shared region: copyin and copyout translate a user
+ * address (an offset in the region) and refuse anything outside the region, so the server never
+ * reads or writes other client memory. When the client stops or connects again, its process is told
+ * to exit (blocked calls return EINTR) and goes once its last call is done, which closes its
+ * descriptors.
  *
  * This file: rumpuser_sp_*, sessions, and the calls into the rump kernel (each wrapped in
  * taking and releasing a virtual CPU, as the upcalls require). sp_dispatch.c finds the
@@ -47,6 +48,17 @@ static void lwproc_lwpexit(void)
     pfru_hyp.hyp_unschedule();
 }
 
+/*
+ * Working on a session's process means making one of its lwps the calling thread's; a
+ * worker that keeps an lwp of another session (sp_dispatch.c) gets its own back after.
+ */
+static void lwproc_restore(struct lwp *saved)
+{
+    if (saved) {
+        lwproc_switch(saved);
+    }
+}
+
 /* --- Sessions -------------------------------------------------------------------------------- */
 
 bool sp_session_alive(const struct sp_session *s)
@@ -77,7 +89,11 @@ int sp_session_begin(struct sp_client *c, uint32_t nslots, uint32_t slot_size,
     s->nslots = nslots;
     s->slot_size = slot_size;
     s->refs = 1;
-    /* Like NetBSD's server: fork off process 1 (this thread has no lwp), clear descriptors. */
+    /* Like NetBSD's server: fork off process 1 (with no lwp of our own), clear descriptors. */
+    struct lwp *saved = rumpuser_curlwp();
+    if (saved) {
+        lwproc_switch(0);
+    }
     pfru_hyp.hyp_schedule();
     int error = pfru_hyp.hyp_lwproc_rfork(s, 0x02 /* RUMP_RFFD_CLEAR */, c->chan->peer);
     if (!error) {
@@ -86,6 +102,7 @@ int sp_session_begin(struct sp_client *c, uint32_t nslots, uint32_t slot_size,
         pfru_hyp.hyp_lwproc_switch(0);
     }
     pfru_hyp.hyp_unschedule();
+    lwproc_restore(saved);
     if (error) {
         pf_free(s);
         return error;
@@ -106,9 +123,11 @@ void sp_session_end(struct sp_client *c)
     c->session = 0;
     s->dead = true;
     /* Every other lwp of the process (calls blocked in it) is told to exit. */
+    struct lwp *saved = rumpuser_curlwp();
     lwproc_switch(s->mainlwp);
     lwproc_lwpexit();
-    lwproc_switch(0);
+    lwproc_switch(saved);
+    sp_dispatch_session_ended(s);
     sp_session_release(s);
 }
 
@@ -123,30 +142,38 @@ void sp_session_release(struct sp_session *s)
         return;
     }
     /* The last lwp of the process goes: the process exits and closes its descriptors. */
+    struct lwp *saved = rumpuser_curlwp();
     lwproc_switch(s->mainlwp);
     lwproc_release();
+    lwproc_restore(saved);
     sp_stats.sessions_ended++;
     sp_stats.sessions_live--;
     pf_free(s);
 }
 
-int sp_session_syscall(struct sp_session *s, int sysnum, void *args, int64_t *retval)
+int sp_lwp_bind(struct sp_session *s)
 {
     pfru_hyp.hyp_schedule();
     int error = pfru_hyp.hyp_lwproc_newlwp(s->pid);
     pfru_hyp.hyp_unschedule();
-    if (error) {
-        return error; /* EBUSY: the process is exiting */
-    }
+    return error; /* EBUSY: the process is exiting */
+}
+
+int sp_lwp_syscall(int sysnum, void *args, int64_t *retval)
+{
     long rv[2] = {0, 0};
     pfru_hyp.hyp_schedule();
-    error = pfru_hyp.hyp_syscall(sysnum, args, rv);
+    int error = pfru_hyp.hyp_syscall(sysnum, args, rv);
     pfru_hyp.hyp_unschedule();
-    lwproc_release();
     retval[0] = rv[0];
     retval[1] = rv[1];
     sp_stats.calls++;
     return error;
+}
+
+void sp_lwp_unbind(void)
+{
+    lwproc_release();
 }
 
 void rumpsp_stats(struct rumpsp_stats *out)

@@ -50,8 +50,18 @@ int sp_session_begin(struct sp_client *c, uint32_t nslots, uint32_t slot_size,
 void sp_session_end(struct sp_client *c);
 void sp_session_hold(struct sp_session *s);
 void sp_session_release(struct sp_session *s);
-/* Runs system call sysnum of the session's process; returns the error, fills retval. */
-int sp_session_syscall(struct sp_session *s, int sysnum, void *args, int64_t *retval);
+/*
+ * The calling thread's lwp in a session's process: made by sp_lwp_bind (an errno if the
+ * process is exiting), kept across calls of the same session (making an lwp costs several
+ * times a system call), and released by sp_lwp_unbind, which the process needs from every
+ * holder before it can exit.
+ */
+int sp_lwp_bind(struct sp_session *s);
+/* Runs system call sysnum in the calling thread's lwp; returns the error, fills retval. */
+int sp_lwp_syscall(int sysnum, void *args, int64_t *retval);
+void sp_lwp_unbind(void);
 
 /* Starts the dispatcher thread. */
 int sp_dispatch_start(void);
+/* The session ended: workers that keep an lwp of it let go. */
+void sp_dispatch_session_ended(struct sp_session *s);

@@ -1,10 +1,17 @@
 /*
- * Finding and running remote system calls (rsc_protocol.h). One dispatcher thread wakes on
- * every channel event, ends the sessions of clients that stopped (the root task's status
- * page), takes the requests of running clients out of their slots and hands each call to a
- * worker thread: calls block (accept, read on a socket), so each runs in a thread of its
- * own, and a client's blocked call never holds up another's. Workers are made on demand,
- * up to RSC_MAX_SLOTS per client, and a few stay idle for the next calls.
+ * Finding and running remote system calls (rsc_protocol.h), with a pool of worker threads
+ * in the leader/follower pattern. Calls block (accept, read on a socket), so each runs in
+ * a worker of its own, and a client's blocked call never holds up another's.
+ *
+ * One worker at a time is the leader: it waits for channel events, ends the sessions of
+ * clients that stopped (the root task's status page), and takes the requests of running
+ * clients out of their slots. It keeps one request for itself (best one of the session
+ * whose lwp it holds), hands the others to idle followers, runs its own and leads again.
+ * So the thread that wakes up on a request is the one that runs it, with no thread switch
+ * on the way. Only if the call blocks (any blocking hypercall says so, pfru_blocking) does
+ * another worker take over the lead meanwhile. Workers are made
+ * on demand, up to RSC_MAX_SLOTS per client and a leader; a few stay idle, each keeping
+ * the lwp of the session it served last, so that a client's next call finds one ready.
  *
  * Everything in a region can change under us: a request is copied out of its slot once,
  * its layout was checked against the region when its session began, and a result is
@@ -25,12 +32,27 @@ struct work {
     uint64_t args[2 * RSC_MAX_ARGS]; /* a call with more arguments reads zeros */
 };
 
-static struct work *queue_head, *queue_tail;
-static struct pf_waitq work_wait = PF_WAITQ_INIT;
+struct worker {
+    struct worker *next_idle;
+    struct pf_waitq wait;
+    struct work *work;       /* the call it runs next */
+    struct sp_session *held; /* the session whose lwp it keeps between calls, or 0 */
+};
+
+static struct worker *leader;                /* waiting for channel events, or 0 */
+static __thread struct worker *self;         /* in a worker thread: the worker */
+static struct worker *idle;                  /* followers waiting for work */
+static struct work *queue_head, *queue_tail; /* calls no worker was free for */
 
 static volatile struct rsc_slot *slot_at(struct sp_client *c, uint32_t slot_size, uint32_t i)
 {
     return (volatile struct rsc_slot *)(c->region + rsc_slot_offset(slot_size, i));
+}
+
+static void done(struct sp_client *c, volatile struct rsc_slot *slot)
+{
+    __atomic_store_n(&slot->state, RSC_DONE, __ATOMIC_RELEASE);
+    pf_channel_signal(c->chan);
 }
 
 /* Writes the result of a call into its slot, if the slot still waits for it. */
@@ -46,55 +68,107 @@ static void answer(struct sp_session *s, uint32_t i, uint64_t seq, int error, co
     slot->error = error;
     slot->retval[0] = retval[0];
     slot->retval[1] = retval[1];
-    __atomic_store_n(&slot->state, RSC_DONE, __ATOMIC_RELEASE);
-    pf_channel_signal(s->client->chan);
+    done(s->client, slot);
 }
 
 /* --- Workers --------------------------------------------------------------------------------- */
 
-static void run(struct work *w)
+static void idle_remove(struct worker *me)
+{
+    for (struct worker **link = &idle; *link; link = &(*link)->next_idle) {
+        if (*link == me) {
+            *link = me->next_idle;
+            sp_stats.workers_idle--;
+            return;
+        }
+    }
+}
+
+/* Lets go of the lwp the worker keeps (its session may then end). */
+static void drop(struct worker *me)
+{
+    if (me->held) {
+        sp_lwp_unbind();
+        sp_session_release(me->held);
+        me->held = 0;
+    }
+}
+
+static void run(struct worker *me, struct work *w)
 {
     int64_t retval[2] = {-1, 0};
-    int error;
+    int error = 0;
     if (w->sysnum < 0) {
         error = ENOSYS;
     } else if (w->sysnum == SYS_REBOOT) {
         error = EPERM;
         sp_stats.refused++;
-    } else {
-        error = sp_session_syscall(w->session, w->sysnum, w->args, retval);
+    } else if (me->held != w->session) {
+        drop(me);
+        error = sp_lwp_bind(w->session);
+        if (!error) {
+            me->held = w->session;
+            sp_session_hold(w->session);
+        }
+    }
+    if (!error) {
+        error = sp_lwp_syscall(w->sysnum, w->args, retval);
     }
     answer(w->session, w->slot, w->seq, error, retval);
+    sp_session_release(w->session);
+    pf_free(w);
 }
 
-static void *worker(void *arg)
+static void *worker(void *arg);
+
+/* A new worker with a first call (or none: it will lead); false if none can be made. */
+static bool spawn(struct work *w)
 {
-    (void)arg;
-    for (;;) {
-        while (!queue_head) {
-            if (sp_stats.workers_idle >= IDLE_WORKERS) {
-                sp_stats.workers--;
-                pf_thread_exit(0);
-            }
-            sp_stats.workers_idle++;
-            pf_block(&work_wait, 0);
-            sp_stats.workers_idle--;
-        }
-        struct work *w = queue_head;
-        queue_head = w->next;
-        if (!queue_head) {
-            queue_tail = 0;
-        }
-        run(w);
-        sp_session_release(w->session);
-        pf_free(w);
+    if (sp_stats.workers >= sp_nclients * RSC_MAX_SLOTS + 1) {
+        return false;
     }
-    return 0;
+    struct worker *k = pf_calloc(1, sizeof(*k));
+    int error = ENOMEM;
+    if (k) {
+        k->work = w;
+        if (pf_thread_create("sp-worker", worker, k, WORKER_STACK, PF_PRIO_NORMAL, 0, &error)) {
+            sp_stats.workers++;
+            return true;
+        }
+        pf_free(k);
+    }
+    if (!sp_stats.workers) {
+        pf_panic("rumpuser_sp: cannot create a worker thread (error %d)", error);
+    }
+    return false;
 }
 
-/* Queues a call and makes sure a worker will take it. */
+/*
+ * Hands a call to an idle follower, best one that keeps an lwp of the call's session (no
+ * lwp to make), else one that keeps none; or to a new worker; or queues it for the next
+ * worker to finish.
+ */
 static void submit(struct work *w)
 {
+    struct worker *pick = 0;
+    for (struct worker *k = idle; k; k = k->next_idle) {
+        if (k->held == w->session) {
+            pick = k;
+            break;
+        }
+        if (!pick || (!k->held && pick->held)) {
+            pick = k;
+        }
+    }
+    if (pick) {
+        idle_remove(pick);
+        pick->work = w;
+        pf_wake_one(&pick->wait);
+        return;
+    }
+    if (spawn(w)) {
+        return;
+    }
     w->next = 0;
     if (queue_tail) {
         queue_tail->next = w;
@@ -102,14 +176,27 @@ static void submit(struct work *w)
         queue_head = w;
     }
     queue_tail = w;
-    if (pf_wake_one(&work_wait) || sp_stats.workers >= sp_nclients * RSC_MAX_SLOTS) {
+}
+
+/* A worker is about to block in its call: someone else must watch the channels meanwhile. */
+static void find_leader(void)
+{
+    if (leader || !self) {
         return;
     }
-    int error;
-    if (pf_thread_create("sp-worker", worker, 0, WORKER_STACK, PF_PRIO_NORMAL, 0, &error)) {
-        sp_stats.workers++;
-    } else if (!sp_stats.workers) {
-        pf_panic("rumpuser_sp: cannot create a worker thread (error %d)", error);
+    if (idle) {
+        pf_wake_one(&idle->wait); /* it sees there is no leader */
+    } else {
+        spawn(0);
+    }
+}
+
+void sp_dispatch_session_ended(struct sp_session *s)
+{
+    for (struct worker *k = idle; k; k = k->next_idle) {
+        if (k->held == s) {
+            pf_wake_one(&k->wait);
+        }
     }
 }
 
@@ -141,26 +228,24 @@ static void handle_connect(struct sp_client *c, uint32_t i, uint64_t seq, uint32
 {
     sp_session_end(c);
     struct sp_session *s;
-    int64_t retval[2] = {-1, 0};
     int error = sp_session_begin(c, nslots, slot_size, &s);
     if (error) {
         printf("rumpuser_sp: no process for %s: error %d\n", c->chan->peer, error);
         volatile struct rsc_slot *slot = slot_at(c, slot_size, i);
         slot->error = error;
-        __atomic_store_n(&slot->state, RSC_DONE, __ATOMIC_RELEASE);
-        pf_channel_signal(c->chan);
+        done(c, slot);
         return;
     }
     volatile uint8_t *data = sp_region_range(s, rsc_data_offset(slot_size, i), sizeof(sp_banner));
     if (data && rsc_data_size(slot_size) >= sizeof(sp_banner)) {
         memcpy((void *)data, sp_banner, sizeof(sp_banner));
     }
-    retval[0] = s->pid;
+    int64_t retval[2] = {s->pid, 0};
     answer(s, i, seq, 0, retval);
 }
 
-/* Takes request i of client c, if there is one for this server instance. */
-static void take(struct sp_client *c, uint32_t i, uint32_t nslots, uint32_t slot_size)
+/* Takes request i of client c, if there is one for this server instance; 0 if none. */
+static struct work *take(struct sp_client *c, uint32_t i, uint32_t nslots, uint32_t slot_size)
 {
     volatile struct rsc_slot *slot = slot_at(c, slot_size, i);
     uint32_t request = RSC_REQUEST;
@@ -168,13 +253,13 @@ static void take(struct sp_client *c, uint32_t i, uint32_t nslots, uint32_t slot
         slot->server_epoch != sp_epoch ||
         !__atomic_compare_exchange_n(&slot->state, &request, RSC_TAKEN, false, __ATOMIC_ACQ_REL,
                                      __ATOMIC_ACQUIRE)) {
-        return; /* none, for an earlier instance of this server, or withdrawn meanwhile */
+        return 0; /* none, for an earlier instance of this server, or withdrawn meanwhile */
     }
     uint64_t seq = slot->seq;
     int32_t sysnum = slot->sysnum;
     if (sysnum == RSC_CONNECT) {
         handle_connect(c, i, seq, nslots, slot_size);
-        return;
+        return 0;
     }
     struct sp_session *s = c->session;
     struct work *w = s ? pf_calloc(1, sizeof(*w)) : 0;
@@ -182,10 +267,9 @@ static void take(struct sp_client *c, uint32_t i, uint32_t nslots, uint32_t slot
         /* Not connected (or the layout changed without a connect): refused. */
         sp_stats.refused++;
         slot->error = s ? ENOMEM : ENOTCONN;
-        __atomic_store_n(&slot->state, RSC_DONE, __ATOMIC_RELEASE);
-        pf_channel_signal(c->chan);
+        done(c, slot);
         pf_free(w);
-        return;
+        return 0;
     }
     uint32_t argsize = slot->argsize;
     memcpy(w->args, (const void *)slot->args,
@@ -195,11 +279,12 @@ static void take(struct sp_client *c, uint32_t i, uint32_t nslots, uint32_t slot
     w->seq = seq;
     w->sysnum = sysnum;
     sp_session_hold(s);
-    submit(w);
+    return w;
 }
 
-/* Everything the status page and the region of one client ask for now. */
-static void serve(struct sp_client *c)
+/* Everything the status page and the region of one client ask for now; the leader keeps a
+ * call for itself in me->work and hands the others out. */
+static void serve(struct sp_client *c, struct worker *me)
 {
     const volatile struct uk_channel_status *st = pf_channel_status(c->chan);
     if (c->session && !sp_session_alive(c->session)) {
@@ -211,28 +296,81 @@ static void serve(struct sp_client *c)
         return;
     }
     for (uint32_t i = 0; i < nslots; i++) {
-        take(c, i, nslots, slot_size);
+        struct work *w = take(c, i, nslots, slot_size);
+        if (!w) {
+            continue;
+        }
+        if (!me->work) {
+            me->work = w;
+        } else if (w->session == me->held && me->work->session != me->held) {
+            submit(me->work);
+            me->work = w;
+        } else {
+            submit(w);
+        }
     }
 }
 
-static void *dispatcher(void *arg)
+/* Leads until a call for this worker turns up. */
+static void lead(struct worker *me)
 {
-    (void)arg;
-    for (;;) {
+    leader = me;
+    while (!me->work) {
         uint64_t seen = pf_channel_events(0);
         for (unsigned i = 0; i < sp_nclients; i++) {
-            serve(&sp_clients[i]);
+            serve(&sp_clients[i], me);
         }
-        pf_channel_wait(0, seen, 0);
+        if (me->held && me->held->dead) {
+            drop(me); /* its session ended while this worker led */
+        }
+        if (!me->work) {
+            pf_channel_wait(0, seen, 0);
+        }
     }
+    leader = 0;
+}
+
+static void *worker(void *arg)
+{
+    struct worker *me = arg;
+    self = me;
+    for (;;) {
+        if (!me->work && queue_head) {
+            me->work = queue_head;
+            queue_head = queue_head->next;
+            queue_tail = queue_head ? queue_tail : 0;
+        }
+        if (!me->work && !leader) {
+            lead(me);
+        }
+        if (me->work) {
+            struct work *w = me->work;
+            me->work = 0;
+            run(me, w);
+            continue;
+        }
+        if (me->held && me->held->dead) {
+            drop(me);
+        }
+        if (sp_stats.workers_idle >= IDLE_WORKERS) {
+            break; /* enough others wait for work */
+        }
+        me->next_idle = idle;
+        idle = me;
+        sp_stats.workers_idle++;
+        while (!me->work && leader && !(me->held && me->held->dead)) {
+            pf_block(&me->wait, 0);
+        }
+        idle_remove(me);
+    }
+    drop(me);
+    sp_stats.workers--;
+    pf_free(me);
     return 0;
 }
 
 int sp_dispatch_start(void)
 {
-    int error;
-    if (!pf_thread_create("sp-dispatch", dispatcher, 0, WORKER_STACK, PF_PRIO_NORMAL, 0, &error)) {
-        return error;
-    }
-    return 0;
+    pfru_blocking = find_leader;
+    return spawn(0) ? 0 : ENOMEM;
 }

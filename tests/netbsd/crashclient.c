@@ -63,8 +63,8 @@ int main(int argc, char **argv)
         return check_summary();
     }
     int error;
-    if (!pf_thread_create("accept", accept_forever, (void *)(intptr_t)s, 64 * 1024,
-                          PF_PRIO_NORMAL, 0, &error)) {
+    if (!pf_thread_create("accept", accept_forever, (void *)(intptr_t)s, 64 * 1024, PF_PRIO_NORMAL,
+                          0, &error)) {
         printf("crashclient: FAIL no thread (error %d)\n", error);
         return 0;
     }
