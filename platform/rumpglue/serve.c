@@ -34,9 +34,11 @@ static void report(const char *name, const char *when)
     printf("%s: %s: %llu sessions, %llu ended, %u live; %llu calls, %llu refused; ", name, when,
            (unsigned long long)s.sessions_begun, (unsigned long long)s.sessions_ended,
            s.sessions_live, (unsigned long long)s.calls, (unsigned long long)s.refused);
-    printf("%u workers; %zu KiB free; idle %llu ms, %llu thread switches\n", s.workers,
-           pf_mem_free() >> 10, (unsigned long long)(t.idle_ns / 1000000),
-           (unsigned long long)t.switches);
+    printf("%u workers; %zu KiB free; idle %llu ms (%llu waits), %llu thread switches, %llu "
+           "timer settings\n",
+           s.workers, pf_mem_free() >> 10, (unsigned long long)(t.idle_ns / 1000000),
+           (unsigned long long)t.idle_waits, (unsigned long long)t.switches,
+           (unsigned long long)t.timer_sets);
 }
 
 int rumpglue_serve(const char *name)
