@@ -17,8 +17,12 @@ ALL_TARGETS :=
 TEST_TARGETS :=
 BENCH_TARGETS :=
 
-# The kernel user-level suites boot on. Ours by default; any pinned-config seL4 kernel works.
+# The kernel user-level suites boot on. Ours by default (its debug build); any pinned-config
+# seL4 kernel works.
 KERNEL ?= $(BUILD)/kernel/kernel32.elf
+# The kernel `make image`, `make run` and `make run-echo` put into bootable images: our
+# production build (no debug system calls, kernel/README.md), or KERNEL when it is given.
+IMAGE_KERNEL ?= $(if $(filter command% environment%,$(origin KERNEL)),$(KERNEL),$(BUILD)/kernel-prod/kernel32.elf)
 QEMU_RUN := tools/qemu-run
 
 include mk/rules.mk
@@ -64,11 +68,8 @@ endif
 .PHONY: all test bench run debug clean format format-check test-build-clang
 all: $(ALL_TARGETS)
 
-# Anything that boots needs the kernel it boots.
-run image: $(KERNEL)
-
 # The demo system (RUN_SYSTEM, apps/hello/hello.mk), halted under GDB with kernel and
-# root-task symbols (tools/qemu-debug).
+# root-task symbols (tools/qemu-debug), on the debug kernel whose symbols it loads.
 debug: $(RUN_DEPS) $(IMAGE_DEPS) $(KERNEL_ELF)
 	$(Q)$(call image_bake,$(RUN_SYSTEM),$(RUN_IMAGES))
 	tools/qemu-debug $(call image_dir,$(RUN_SYSTEM))/kernel32.elf \

@@ -37,23 +37,28 @@ $(BUILD)/%.uk.elf: $(PLATFORM_CRT) $(RUMPUSER_LIB) $(PLATFORM_LIB) $(RUNTIME_LIB
 #   $(call image_bake,SYSTEM,IMAGE DIRECTORIES)  SYSTEM -> $(call image_dir,SYSTEM)/
 #                                                {kernel32.elf,roottask.elf} for $(KERNEL)
 #   $(call image_boot,SYSTEM,TIMEOUT,QEMU ARGS)  boots what image_bake made
+# Images for users rather than tests (make run, run-echo, image) take $(IMAGE_KERNEL), the
+# production kernel (see the Makefile): a third argument of image_bake, with
+# $(USER_IMAGE_DEPS) among the prerequisites.
 IMAGE_DEPS := $(BAKE) $(ROOTTASK_OBJ) $(KERNEL)
+USER_IMAGE_DEPS := $(BAKE) $(ROOTTASK_OBJ) $(IMAGE_KERNEL)
 image_dir = $(BUILD)/image/$(basename $(notdir $(1)))
 image_bake = $(BAKE) image -o $(call image_dir,$(1)) --roottask $(ROOTTASK_OBJ) \
-	--kernel $(KERNEL) $(addprefix --images ,$(2)) $(1) && \
+	--kernel $(or $(3),$(KERNEL)) $(addprefix --images ,$(2)) $(1) && \
 	echo "  IMAGE   $(call image_dir,$(1))/kernel32.elf $(call image_dir,$(1))/roottask.elf"
 image_boot = $(QEMU_RUN) -t $(2) $(call image_dir,$(1))/kernel32.elf \
 	$(call image_dir,$(1))/roottask.elf $(3)
 
 # make image SYSTEM=path/to/NAME.system -> build/image/NAME/{kernel32.elf,roottask.elf}
-# IMAGES=dir (or several) adds directories to search for the unikernel ELFs it names.
+# with $(IMAGE_KERNEL). IMAGES=dir (or several) adds directories to search for the
+# unikernel ELFs it names.
 # make run-image (same variables, QEMU_ARGS: extra QEMU options, TIMEOUT) also boots it.
 SYSTEM ?=
 IMAGES ?=
 
 .PHONY: image run-image
-image: $(IMAGE_DEPS)
+image: $(USER_IMAGE_DEPS)
 	@test -n "$(SYSTEM)" || { echo "make image: set SYSTEM=path/to/description"; exit 2; }
-	$(Q)$(call image_bake,$(SYSTEM),$(IMAGES))
+	$(Q)$(call image_bake,$(SYSTEM),$(IMAGES),$(IMAGE_KERNEL))
 run-image: image
 	$(call image_boot,$(SYSTEM),$(or $(TIMEOUT),60),$(QEMU_ARGS))

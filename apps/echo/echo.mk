@@ -21,11 +21,11 @@ ALL_TARGETS += $(ECHO_ELF) $(ECHO_CLIENT_ELF)
 # $(call echo_run,SYSTEM,QEMU NIC MODEL): bakes apps/echo/SYSTEM and boots it with one NIC
 # on QEMU's user network, host port ECHO_PORT forwarded to its port 7.
 echo_nic = -nic none -netdev user,id=n0,hostfwd=tcp:127.0.0.1:$(ECHO_PORT)-:7 -device $(1),netdev=n0
-echo_run = $(call image_bake,apps/echo/$(1),$(BUILD)/apps/echo) && \
+echo_run = $(call image_bake,apps/echo/$(1),$(BUILD)/apps/echo,$(IMAGE_KERNEL)) && \
 	$(call image_boot,apps/echo/$(1),600,$(call echo_nic,$(2)))
-run-echo: $(ECHO_ELF) $(IMAGE_DEPS)
+run-echo: $(ECHO_ELF) $(USER_IMAGE_DEPS)
 	$(Q)$(call echo_run,echo.system,virtio-net-pci)
-run-echo-wm: $(ECHO_ELF) $(IMAGE_DEPS)
+run-echo-wm: $(ECHO_ELF) $(USER_IMAGE_DEPS)
 	$(Q)$(call echo_run,echo-wm.system,e1000)
 else
 run-echo run-echo-wm:

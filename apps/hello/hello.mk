@@ -10,6 +10,6 @@ RUN_SYSTEM := $(or $(SYSTEM),apps/hello/hello.system)
 RUN_IMAGES := $(BUILD)/apps/hello $(IMAGES)
 RUN_DEPS += $(HELLO_ELF)
 
-run: $(RUN_DEPS) $(IMAGE_DEPS)
-	$(Q)$(call image_bake,$(RUN_SYSTEM),$(RUN_IMAGES))
+run: $(RUN_DEPS) $(USER_IMAGE_DEPS)
+	$(Q)$(call image_bake,$(RUN_SYSTEM),$(RUN_IMAGES),$(IMAGE_KERNEL))
 	$(call image_boot,$(RUN_SYSTEM),$(or $(TIMEOUT),60),$(QEMU_ARGS))

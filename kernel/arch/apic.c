@@ -94,8 +94,8 @@ void timer_calibrate_and_start(void)
     tsc_hz = (tsc1 - tsc0) * 1000 / PIT_PERIOD_MS;
     uint64_t apic_hz = (uint64_t)apic_elapsed * 1000 / PIT_PERIOD_MS;
     uint32_t per_tick = (uint32_t)(apic_hz * CONFIG_TIMER_TICK_MS / 1000);
-    kprintf("TSC %lu MHz, APIC timer %lu kHz, tick %u ms\n", tsc_hz / 1000000, apic_hz / 1000,
-            CONFIG_TIMER_TICK_MS);
+    kinfo("TSC %lu MHz, APIC timer %lu kHz, tick %u ms\n", tsc_hz / 1000000, apic_hz / 1000,
+          CONFIG_TIMER_TICK_MS);
     lapic_write(LAPIC_LVT_TIMER, BIT(17) | VECTOR_TIMER); /* periodic */
     lapic_write(LAPIC_TIMER_INIT, per_tick ? per_tick : 1);
 }

@@ -64,7 +64,10 @@ current_context_top:
 
     .text
 
-/* syscall: RCX = user RIP, R11 = user RFLAGS, interrupts masked by FMASK. */
+/*
+ * syscall: RCX = user RIP, R11 = user RFLAGS; FMASK (cpu.c) has cleared IF, TF, AC and DF,
+ * so the C code's string instructions (rep movs/stos) run forwards.
+ */
     .global syscall_entry
 syscall_entry:
     movq %rsp, user_rsp_scratch(%rip)
@@ -84,7 +87,9 @@ syscall_entry:
 
 /*
  * Interrupts and exceptions. From user mode the CPU has switched to the TCB frame; from
- * kernel mode we are either the idle loop (an interrupt woke it) or a kernel bug.
+ * kernel mode we are either the idle loop (an interrupt woke it) or a kernel bug. Unlike
+ * syscall, they keep the user's direction flag: clear it before any C code, whose memcpy
+ * and memset (rep movs/stos) would otherwise run backwards over kernel memory.
  */
     .macro vector_stub n, has_error
     .global vector_\n
@@ -97,6 +102,7 @@ vector_\n:
     .endm
 
 interrupt_common:
+    cld
     testb $3, 24(%rsp) /* CS of the interrupted code */
     jz from_kernel
     push_gprs
@@ -131,6 +137,7 @@ vector_2:
     vector_stub 7, 0
     .global vector_8
 vector_8:
+    cld
     movq %rsp, %rdi
     leaq kernel_stack_top(%rip), %rsp
     call c_handle_double_fault

@@ -59,7 +59,7 @@ void ioapic_init(void)
             ioapic_write(io, IOREDTBL(pin) + 1, 0);
             ioapic_write(io, IOREDTBL(pin), RTE_MASKED);
         }
-        kprintf("IOAPIC %d at %lx: %d pins from GSI %u\n", i, io->paddr, io->pins, io->gsi_base);
+        kinfo("IOAPIC %d at %lx: %d pins from GSI %u\n", i, io->paddr, io->pins, io->gsi_base);
     }
 }
 

@@ -84,7 +84,7 @@ void boot_main(uint32_t magic, uint32_t mbi_paddr);
 void boot_main(uint32_t magic, uint32_t mbi_paddr)
 {
     serial_init();
-    kprintf("\nseL4-ABI kernel booting (x86_64, pc99)\n");
+    kinfo("\nseL4-ABI kernel booting (x86_64, pc99)\n");
     read_multiboot(magic, mbi_paddr);
     cpu_init();
     fpu_init();
@@ -107,7 +107,7 @@ void boot_main(uint32_t magic, uint32_t mbi_paddr)
     sched_init();
     create_root_task(&boot_in);
     accounting_reset_all();
-    kprintf("Booting all finished, dropped to user space\n");
+    kinfo("Booting all finished, dropped to user space\n");
     sched_schedule();
     thread_activate(current_thread);
     restore_user_context();

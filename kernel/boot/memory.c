@@ -79,8 +79,7 @@ int boot_mem_regions(const region_t **regions)
     return n_free_ram;
 }
 
-/* --- Device ranges -------------------------------------------------------------------------------
- */
+/* --- Device ranges -------------------------------------------------------------------- */
 
 static region_t devices[MAX_BOOT_REGIONS];
 static int n_devices;

@@ -95,8 +95,7 @@ static void elf_load(const Elf64_Ehdr *eh, vaddr_t image_start, paddr_t image_pa
     }
 }
 
-/* --- Address space ------------------------------------------------------------------------------
- */
+/* --- Address space -------------------------------------------------------------------- */
 
 /* Makes sure a page table covers vaddr, creating (and giving caps to) missing levels. */
 static uint64_t *ensure_page_table(vaddr_t vaddr)
@@ -129,8 +128,7 @@ static cap_t map_root_frame(paddr_t paddr, vaddr_t vaddr)
     return cap;
 }
 
-/* --- Bootinfo
- * ------------------------------------------------------------------------------------- */
+/* --- Bootinfo ------------------------------------------------------------------------- */
 
 static void *append_chunk(char *extra, word_t *len, word_t id, const void *payload, word_t size)
 {
@@ -195,8 +193,7 @@ static void provide_untypeds(seL4_BootInfo *bi, paddr_t start, paddr_t end, bool
     }
 }
 
-/* --- The root thread
- * ---------------------------------------------------------------------------------- */
+/* --- The root thread ------------------------------------------------------------------ */
 
 static void create_root_thread(vaddr_t entry, vaddr_t bootinfo, vaddr_t ipc_buffer, cap_t ipc_frame)
 {
@@ -300,6 +297,6 @@ void create_root_task(const struct boot_info_in *in)
     }
     bi->empty.start = next_slot;
     bi->empty.end = ROOT_CNODE_SLOTS;
-    kprintf("root task: image %lx-%lx entry %lx, %lu untypeds, first free slot %lu\n", image_start,
-            image_end, entry, bi->untyped.end - bi->untyped.start, next_slot);
+    kinfo("root task: image %lx-%lx entry %lx, %lu untypeds, first free slot %lu\n", image_start,
+          image_end, entry, bi->untyped.end - bi->untyped.start, next_slot);
 }

@@ -1,11 +1,14 @@
 /*
- * The x86_64 machine layer: CPU set-up, kernel address space, interrupt controllers,
- * timer, serial line and FPU, as used by the rest of the kernel.
+ * The x86_64 machine layer (arch/), one section per file: CPU set-up, kernel address space,
+ * interrupt controllers, timer, FPU, ACPI, and the ways into and out of the kernel. The
+ * serial line is in printk.h, the raw CPU instructions in machine.h.
  */
 #pragma once
 
 #include <types.h>
 #include <object.h>
+
+/* --- arch/cpu.c: GDT, IDT, TSS, MSRs -------------------------------------------------- */
 
 /* Segment selectors (GDT layout fixed by syscall/sysret: see cpu.c). */
 #define SEL_KERNEL_CS 0x08
@@ -23,7 +26,8 @@ extern struct cpu_features cpu_features;
 void cpu_init(void);
 void cpu_set_kernel_entry_stack(user_context_t *ctx); /* TSS RSP0 + syscall frame pointer */
 
-/* Kernel address space. */
+/* --- arch/kvspace.c: the kernel's address space ---------------------------------------- */
+
 void kvspace_init(paddr_t ram_end, const paddr_t *ram_ranges, int n_ranges);
 void *kvspace_map_device(paddr_t paddr); /* one uncached 4 KiB page in the kernel window */
 extern uint64_t kernel_pml4[512];
@@ -31,36 +35,43 @@ paddr_t kernel_pml4_paddr(void);
 void kvspace_copy_kernel_entries(uint64_t *pml4);
 paddr_t kernel_image_end_paddr(void);
 
-/* Local APIC, PIT and TSC. */
+/* --- arch/apic.c: local APIC, PIT and TSC, the kernel tick ----------------------------- */
+
 void lapic_init(void);
 void lapic_eoi(void);
 void timer_calibrate_and_start(void);
+void pic_disable(void);
 extern uint64_t tsc_hz;
 
-/* IOAPIC (interrupt routing for legacy and PCI lines). */
+/* --- arch/ioapic.c: interrupt routing for legacy and PCI lines ------------------------- */
+
 int ioapic_count(void);
 int ioapic_pins(int ioapic);
 void ioapic_add(paddr_t paddr, uint32_t gsi_base);
 void ioapic_init(void);
 void ioapic_route(int ioapic, int pin, int vector, bool level, bool active_low);
 void ioapic_mask(int ioapic, int pin, bool masked);
-void pic_disable(void);
 
-/* FPU: lazily switched between threads. */
+/* --- arch/fpu.c: FPU state, lazily switched between threads ----------------------------- */
+
 void fpu_init(void);
 void fpu_init_state(tcb_t *tcb);
 void fpu_thread_deleted(tcb_t *tcb);
 void fpu_prepare_return(tcb_t *tcb);
 void fpu_handle_unavailable(void);
 void fpu_save_current_owner(void);
+void fpu_release(tcb_t *t); /* save t's FPU registers if it owns them, and give them up */
 
-/* Entering user mode. */
+/* --- arch/traps.c, arch/entry.S: interrupts, exceptions, the way back to user level ---- */
+
+void c_handle_interrupt(void) NORETURN;
 void restore_user_context(void) NORETURN;
 void return_via_sysret(user_context_t *ctx) NORETURN;
 void return_via_iret(user_context_t *ctx) NORETURN;
 void idle_loop(void) NORETURN;
 void syscall_entry(void);
 
-/* ACPI: the RSDP copy for bootinfo and the MADT for IOAPICs. */
+/* --- arch/acpi.c: the RSDP copy for bootinfo and the MADT for IOAPICs ------------------ */
+
 bool acpi_init(void);
 const void *acpi_rsdp_copy(void); /* 36 bytes, or 0 */

@@ -48,8 +48,7 @@ typedef struct endpoint {
 
 _Static_assert(sizeof(endpoint_t) == BIT(seL4_EndpointBits), "endpoint size");
 
-/* --- Notifications -----------------------------------------------------------------------------
- */
+/* --- Notifications -------------------------------------------------------------------- */
 
 typedef struct notification {
     struct tcb *head; /* threads waiting (only while nothing is pending) */
@@ -70,8 +69,7 @@ static inline void ntfn_set_bound_tcb(notification_t *n, struct tcb *t)
     n->bound_tcb = (uint64_t)t & MASK(48);
 }
 
-/* --- Threads -----------------------------------------------------------------------------------
- */
+/* --- Threads -------------------------------------------------------------------------- */
 
 enum thread_state {
     ThreadState_Inactive = 0,
@@ -187,8 +185,7 @@ static inline cte_t *tcb_slot(tcb_t *tcb, enum tcb_slot which)
     return &tcb->slots[which];
 }
 
-/* --- Address conversion -------------------------------------------------------------------------
- */
+/* --- Address conversion --------------------------------------------------------------- */
 
 static inline void *ptr_from_paddr(paddr_t p)
 {

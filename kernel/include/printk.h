@@ -4,6 +4,7 @@
 #pragma once
 
 #include <types.h>
+#include <config.h>
 
 void serial_init(void);
 void serial_putc(char c);
@@ -21,19 +22,18 @@ void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn))
     } while (0)
 
 /*
- * Why an invocation was refused. Off by default (a fuzz run refuses millions); build with
- * KERNEL_VERBOSE=1 to print them as upstream's debug build does.
+ * Messages about normal operation (boot summary, faults nobody handles): the debug
+ * configuration prints them, the production one compiles them out. kprintf itself stays for
+ * what must be said in both: why the kernel stopped, hardware it had to leave unused.
  */
-#ifdef CONFIG_PRINT_USER_ERRORS
-#define user_error(...)                       \
-    do {                                      \
-        kprintf("<<kernel [%s]: ", __func__); \
-        kprintf(__VA_ARGS__);                 \
-        kprintf(">>\n");                      \
-    } while (0)
+#ifdef CONFIG_PRINTING
+#define kinfo(...) kprintf(__VA_ARGS__)
 #else
-#define user_error(...) \
-    do {                \
+#define kinfo(...)                \
+    do {                          \
+        if (0) {                  \
+            kprintf(__VA_ARGS__); \
+        }                         \
     } while (0)
 #endif
 

@@ -8,7 +8,8 @@ static exception_t missing_source(word_t depth, bool is_source)
 {
     current_lookup_fault.type = seL4_MissingCapability;
     current_lookup_fault.bits_left = depth;
-    return error_failed_lookup(is_source);
+    return error_failed_lookup(is_source,
+                               is_source ? "the source slot is empty" : "the pivot slot is empty");
 }
 
 static bool has_cancel_send_rights(cap_t cap)
@@ -22,7 +23,8 @@ static exception_t decode_copy_family(word_t label, word_t length, cte_t *dest, 
 {
     tcb_t *t = current_thread;
     if (length < 4 || current_extra_caps.count < 1) {
-        return error_simple(seL4_TruncatedMessage);
+        return error_simple(seL4_TruncatedMessage,
+                            "needs index, depth, source index and depth, and the source CNode");
     }
     word_t src_index = get_mr(t, buffer, 2);
     word_t src_depth = get_mr(t, buffer, 3);
@@ -45,7 +47,9 @@ static exception_t decode_copy_family(word_t label, word_t length, cte_t *dest, 
     case seL4_CNodeCopy:
     case seL4_CNodeMint: {
         if (length < (label == seL4_CNodeCopy ? 5u : 6u)) {
-            return error_simple(seL4_TruncatedMessage);
+            return error_simple(seL4_TruncatedMessage, label == seL4_CNodeCopy
+                                                           ? "Copy needs the rights"
+                                                           : "Mint needs the rights and badge");
         }
         seL4_CapRights_t rights = {{get_mr(t, buffer, 4)}};
         cap_t masked = cap_mask_rights(src->cap, rights);
@@ -65,14 +69,14 @@ static exception_t decode_copy_family(word_t label, word_t length, cte_t *dest, 
         break;
     default: /* Mutate */
         if (length < 5) {
-            return error_simple(seL4_TruncatedMessage);
+            return error_simple(seL4_TruncatedMessage, "Mutate needs the new cap data");
         }
         new_cap = update_cap_data(true, get_mr(t, buffer, 4), src->cap);
         is_move = true;
         break;
     }
     if (cap_is_null(new_cap)) {
-        return error_illegal_operation();
+        return error_illegal_operation("the cap data is not valid for this cap (badge or guard)");
     }
     thread_set_state(t, ThreadState_Restart);
     if (is_move) {
@@ -88,7 +92,8 @@ static exception_t decode_rotate(word_t length, cte_t *dest, word_t *buffer)
 {
     tcb_t *t = current_thread;
     if (length < 8 || current_extra_caps.count < 2) {
-        return error_simple(seL4_TruncatedMessage);
+        return error_simple(seL4_TruncatedMessage,
+                            "Rotate needs 8 words and the pivot and source CNodes");
     }
     word_t pivot_data = get_mr(t, buffer, 2);
     word_t pivot_index = get_mr(t, buffer, 3);
@@ -110,7 +115,7 @@ static exception_t decode_rotate(word_t length, cte_t *dest, word_t *buffer)
     }
     cte_t *pivot = r.slot;
     if (pivot == src || pivot == dest) {
-        return error_illegal_operation();
+        return error_illegal_operation("the pivot slot is the source or the destination");
     }
     if (src != dest && ensure_empty_slot(dest) != EXCEPTION_NONE) {
         return EXCEPTION_SYSCALL_ERROR;
@@ -124,7 +129,7 @@ static exception_t decode_rotate(word_t length, cte_t *dest, word_t *buffer)
     cap_t new_src = update_cap_data(true, src_data, src->cap);
     cap_t new_pivot = update_cap_data(true, pivot_data, pivot->cap);
     if (cap_is_null(new_src) || cap_is_null(new_pivot)) {
-        return error_illegal_operation();
+        return error_illegal_operation("the cap data is not valid for this cap (badge or guard)");
     }
     thread_set_state(t, ThreadState_Restart);
     if (src == dest) {
@@ -148,10 +153,10 @@ exception_t decode_cnode_invocation(word_t label, word_t length, cap_t cap, word
 {
     tcb_t *t = current_thread;
     if (label < seL4_CNodeRevoke || label > seL4_CNodeSaveCaller) {
-        return error_illegal_operation();
+        return error_illegal_operation("not a CNode invocation");
     }
     if (length < 2) {
-        return error_simple(seL4_TruncatedMessage);
+        return error_simple(seL4_TruncatedMessage, "needs the slot's index and depth");
     }
     lookup_result_t r =
         lookup_slot_for_cnode_op(false, cap, get_mr(t, buffer, 0), get_mr(t, buffer, 1));
@@ -181,7 +186,8 @@ exception_t decode_cnode_invocation(word_t label, word_t length, cap_t cap, word
         return EXCEPTION_NONE;
     case seL4_CNodeCancelBadgedSends:
         if (!has_cancel_send_rights(dest->cap)) {
-            return error_illegal_operation();
+            return error_illegal_operation(
+                "CancelBadgedSends needs an endpoint cap with all rights");
         }
         thread_set_state(t, ThreadState_Restart);
         if (dest->cap.endpoint.badge) {

@@ -47,19 +47,21 @@ exception_t decode_io_port_control_invocation(word_t label, word_t length, cte_t
 {
     tcb_t *t = current_thread;
     if (label != seL4_X86IOPortControlIssue) {
-        return error_illegal_operation();
+        return error_illegal_operation("not an IOPortControl invocation");
     }
     if (length < 4 || current_extra_caps.count < 1) {
-        return error_simple(seL4_TruncatedMessage);
+        return error_simple(seL4_TruncatedMessage,
+                            "Issue needs first, last, index, depth and the CNode");
     }
     word_t first = get_mr(t, buffer, 0) & 0xffff;
     word_t last = get_mr(t, buffer, 1) & 0xffff;
     word_t index = get_mr(t, buffer, 2), depth = get_mr(t, buffer, 3);
     if (last < first) {
-        return error_invalid_argument(1);
+        return error_invalid_argument(1, "the last port is below the first");
     }
     if (!ports_free(first, last)) {
-        return error_simple(seL4_RevokeFirst);
+        return error_simple(seL4_RevokeFirst,
+                            "a port in the range is already issued (or the kernel's)");
     }
     lookup_result_t r =
         lookup_slot_for_cnode_op(false, current_extra_caps.slots[0]->cap, index, depth);
@@ -96,15 +98,16 @@ exception_t decode_io_port_invocation(word_t label, word_t length, cap_t cap, bo
     bool is_in = label >= seL4_X86IOPortIn8 && label <= seL4_X86IOPortIn32;
     bool is_out = label >= seL4_X86IOPortOut8 && label <= seL4_X86IOPortOut32;
     if (!is_in && !is_out) {
-        return error_illegal_operation();
+        return error_illegal_operation("not an IOPort invocation");
     }
     if (length < (is_in ? 1u : 2u)) {
-        return error_simple(seL4_TruncatedMessage);
+        return error_simple(seL4_TruncatedMessage,
+                            is_in ? "In needs the port" : "Out needs the port and the value");
     }
     uint16_t port = get_mr(t, buffer, 0) & 0xffff;
     word_t width = port_width(label);
     if (port < cap.io_port.first || port + width - 1 > cap.io_port.last) {
-        return error_illegal_operation();
+        return error_illegal_operation("the port is outside the cap's range");
     }
     thread_set_state(t, ThreadState_Restart);
     if (is_out) {

@@ -78,16 +78,16 @@ static exception_t issue_target_slot(word_t index, word_t depth, cte_t **dest)
 static exception_t check_ioapic_route(word_t ioapic, word_t pin, word_t level, word_t polarity)
 {
     if (ioapic_count() == 0) {
-        return error_illegal_operation();
+        return error_illegal_operation("this machine has no IOAPIC");
     }
     if (ioapic >= (word_t)ioapic_count()) {
-        return error_range(0, ioapic_count() - 1);
+        return error_range(0, ioapic_count() - 1, "no such IOAPIC");
     }
     if (pin >= (word_t)ioapic_pins(ioapic)) {
-        return error_range(0, ioapic_pins(ioapic) - 1);
+        return error_range(0, ioapic_pins(ioapic) - 1, "no such pin on this IOAPIC");
     }
     if (level > 1 || polarity > 1) {
-        return error_range(0, 1);
+        return error_range(0, 1, "level and polarity are 0 or 1");
     }
     return EXCEPTION_NONE;
 }
@@ -95,13 +95,13 @@ static exception_t check_ioapic_route(word_t ioapic, word_t pin, word_t level, w
 static exception_t check_msi_source(word_t bus, word_t dev, word_t func)
 {
     if (bus > PCI_BUS_MAX) {
-        return error_range(0, PCI_BUS_MAX);
+        return error_range(0, PCI_BUS_MAX, "no such PCI bus");
     }
     if (dev > PCI_DEV_MAX) {
-        return error_range(0, PCI_DEV_MAX);
+        return error_range(0, PCI_DEV_MAX, "no such PCI device number");
     }
     if (func > PCI_FUNC_MAX) {
-        return error_range(0, PCI_FUNC_MAX);
+        return error_range(0, PCI_FUNC_MAX, "no such PCI function number");
     }
     return EXCEPTION_NONE;
 }
@@ -113,24 +113,26 @@ exception_t decode_irq_control_invocation(word_t label, word_t length, cte_t *co
     if (label == seL4_IRQIssueIRQHandler) {
         /* Legacy PIC numbering does not exist with IOAPICs: use GetIOAPIC or GetMSI. */
         if (length < 3 || current_extra_caps.count < 1) {
-            return error_simple(seL4_TruncatedMessage);
+            return error_simple(seL4_TruncatedMessage,
+                                "IssueIRQHandler needs irq, index, depth and the CNode");
         }
-        return error_illegal_operation();
+        return error_illegal_operation("IssueIRQHandler (PIC numbering) is not available "
+                                       "with IOAPICs: use GetIOAPIC or GetMSI");
     }
     if (label != seL4_X86IRQIssueIRQHandlerIOAPIC && label != seL4_X86IRQIssueIRQHandlerMSI) {
-        return error_illegal_operation();
+        return error_illegal_operation("not an IRQControl invocation");
     }
     if (length < 7 || current_extra_caps.count < 1) {
-        return error_simple(seL4_TruncatedMessage);
+        return error_simple(seL4_TruncatedMessage, "needs 7 words and the destination CNode");
     }
     word_t index = get_mr(t, buffer, 0), depth = get_mr(t, buffer, 1);
     word_t user_irq = get_mr(t, buffer, 6);
     if (user_irq > IRQ_USER_MAX) {
-        return error_range(0, IRQ_USER_MAX);
+        return error_range(0, IRQ_USER_MAX, "no such IRQ (vector)");
     }
     word_t irq = IRQ_USER_BASE + user_irq;
     if (irqs[irq].kind != IRQ_INACTIVE) {
-        return error_simple(seL4_RevokeFirst);
+        return error_simple(seL4_RevokeFirst, "this IRQ already has a handler cap");
     }
     cte_t *dest;
     if (issue_target_slot(index, depth, &dest) != EXCEPTION_NONE) {
@@ -169,11 +171,11 @@ exception_t decode_irq_handler_invocation(word_t label, word_t irq)
         return EXCEPTION_NONE;
     case seL4_IRQSetIRQHandler: {
         if (current_extra_caps.count < 1) {
-            return error_simple(seL4_TruncatedMessage);
+            return error_simple(seL4_TruncatedMessage, "SetNotification needs the notification");
         }
         cte_t *src = current_extra_caps.slots[0];
         if (cap_get_type(src->cap) != cap_notification || !src->cap.notification.can_send) {
-            return error_invalid_capability(0);
+            return error_invalid_capability(0, "needs a notification cap with Write");
         }
         thread_set_state(current_thread, ThreadState_Restart);
         cte_delete_one(&irq_notification_slots[irq]);
@@ -185,6 +187,6 @@ exception_t decode_irq_handler_invocation(word_t label, word_t irq)
         cte_delete_one(&irq_notification_slots[irq]);
         return EXCEPTION_NONE;
     default:
-        return error_illegal_operation();
+        return error_illegal_operation("not an IRQHandler invocation");
     }
 }

@@ -28,6 +28,7 @@ void thread_init(tcb_t *t)
 {
     t->state = ThreadState_Inactive;
     t->time_slice = CONFIG_TIME_SLICE;
+    t->domain = current_domain; /* as upstream: the domain running when it is made */
     t->ctx.cs = SEL_USER_CS;
     t->ctx.ss = SEL_USER_DS;
     t->ctx.rflags = BIT(9) | BIT(1);
@@ -84,22 +85,21 @@ void thread_destroy(tcb_t *t)
     accounting_forget(t);
 }
 
-/* --- Registers -----------------------------------------------------------------------------------
- */
+/* --- Registers ------------------------------------------------------------------------ */
 
 static exception_t decode_read_registers(tcb_t *target, word_t length, bool call, word_t *buffer)
 {
     tcb_t *self = current_thread;
     if (length < 2) {
-        return error_simple(seL4_TruncatedMessage);
+        return error_simple(seL4_TruncatedMessage, "ReadRegisters needs flags and a count");
     }
     word_t flags = get_mr(self, buffer, 0);
     word_t n = get_mr(self, buffer, 1);
     if (n < 1 || n > N_CONTEXT_REGISTERS) {
-        return error_range(1, N_CONTEXT_REGISTERS);
+        return error_range(1, N_CONTEXT_REGISTERS, "1 to 20 registers");
     }
     if (target == self) {
-        return error_illegal_operation();
+        return error_illegal_operation("a thread cannot read its own registers");
     }
     thread_set_state(self, ThreadState_Restart);
     if (flags & 1) {
@@ -121,15 +121,15 @@ static exception_t decode_write_registers(tcb_t *target, word_t length, word_t *
 {
     tcb_t *self = current_thread;
     if (length < 2) {
-        return error_simple(seL4_TruncatedMessage);
+        return error_simple(seL4_TruncatedMessage, "WriteRegisters needs flags and a count");
     }
     word_t flags = get_mr(self, buffer, 0);
     word_t n = get_mr(self, buffer, 1);
     if (length - 2 < n) {
-        return error_simple(seL4_TruncatedMessage);
+        return error_simple(seL4_TruncatedMessage, "fewer register values than the count");
     }
     if (target == self) {
-        return error_illegal_operation();
+        return error_illegal_operation("a thread cannot write its own registers");
     }
     thread_set_state(self, ThreadState_Restart);
     n = MIN(n, N_CONTEXT_REGISTERS);
@@ -149,12 +149,12 @@ static exception_t decode_copy_registers(tcb_t *dest, word_t length, word_t *buf
 {
     tcb_t *self = current_thread;
     if (length < 1 || current_extra_caps.count < 1) {
-        return error_simple(seL4_TruncatedMessage);
+        return error_simple(seL4_TruncatedMessage, "CopyRegisters needs flags and the source");
     }
     word_t flags = get_mr(self, buffer, 0);
     cap_t src_cap = current_extra_caps.slots[0]->cap;
     if (cap_get_type(src_cap) != cap_thread) {
-        return error_invalid_capability(1);
+        return error_invalid_capability(1, "the source is not a TCB cap");
     }
     tcb_t *src = (tcb_t *)src_cap.thread.tcb;
     thread_set_state(self, ThreadState_Restart);
@@ -182,16 +182,15 @@ static exception_t decode_copy_registers(tcb_t *dest, word_t length, word_t *buf
     return EXCEPTION_NONE;
 }
 
-/* --- CSpace, VSpace and IPC buffer
- * ------------------------------------------------------------------ */
+/* --- CSpace, VSpace and IPC buffer ---------------------------------------------------- */
 
 static exception_t check_valid_ipc_buffer(word_t vaddr, cap_t cap)
 {
     if (cap_get_type(cap) != cap_frame || cap.frame.is_device) {
-        return error_illegal_operation();
+        return error_illegal_operation("the IPC buffer must be a frame of RAM");
     }
     if (!IS_ALIGNED(vaddr, seL4_IPCBufferSizeBits)) {
-        return error_simple(seL4_AlignmentError);
+        return error_simple(seL4_AlignmentError, "the IPC buffer address is not 1 KiB aligned");
     }
     return EXCEPTION_NONE;
 }
@@ -227,7 +226,7 @@ static exception_t decode_space_roots(word_t cspace_data, word_t vspace_data, ro
         return d.status;
     }
     if (cap_get_type(d.cap) != cap_cnode) {
-        return error_illegal_operation();
+        return error_illegal_operation("the CSpace root is not a CNode cap");
     }
     roots->cspace = d.cap;
     if (vspace_data != 0) {
@@ -238,7 +237,7 @@ static exception_t decode_space_roots(word_t cspace_data, word_t vspace_data, ro
         return d.status;
     }
     if (!vspace_is_valid_root(d.cap)) {
-        return error_illegal_operation();
+        return error_illegal_operation("the VSpace root is not a PML4 with an ASID");
     }
     roots->vspace = d.cap;
     return EXCEPTION_NONE;
@@ -286,7 +285,8 @@ static exception_t decode_configure(tcb_t *t, cte_t *tcb_cap_slot, word_t length
 {
     tcb_t *self = current_thread;
     if (length < 4 || current_extra_caps.count < 3) {
-        return error_simple(seL4_TruncatedMessage);
+        return error_simple(seL4_TruncatedMessage,
+                            "Configure needs 4 words, the CSpace, VSpace and buffer caps");
     }
     word_t fault_ep = get_mr(self, buffer, 0);
     word_t cspace_data = get_mr(self, buffer, 1);
@@ -312,7 +312,8 @@ static exception_t decode_set_space(tcb_t *t, cte_t *tcb_cap_slot, word_t length
 {
     tcb_t *self = current_thread;
     if (length < 3 || current_extra_caps.count < 2) {
-        return error_simple(seL4_TruncatedMessage);
+        return error_simple(seL4_TruncatedMessage,
+                            "SetSpace needs 3 words, the CSpace and VSpace caps");
     }
     word_t fault_ep = get_mr(self, buffer, 0);
     root_caps_t roots;
@@ -330,7 +331,7 @@ static exception_t decode_set_ipc_buffer(tcb_t *t, cte_t *tcb_cap_slot, word_t l
 {
     tcb_t *self = current_thread;
     if (length < 1 || current_extra_caps.count < 1) {
-        return error_simple(seL4_TruncatedMessage);
+        return error_simple(seL4_TruncatedMessage, "SetIPCBuffer needs the address and frame");
     }
     word_t vaddr = get_mr(self, buffer, 0);
     cap_t frame;
@@ -344,19 +345,19 @@ static exception_t decode_set_ipc_buffer(tcb_t *t, cte_t *tcb_cap_slot, word_t l
     return EXCEPTION_NONE;
 }
 
-/* --- Priorities
- * ----------------------------------------------------------------------------------------- */
+/* --- Priorities ----------------------------------------------------------------------- */
 
 /* The authority TCB (extra cap 0) must allow the value: value <= its MCP. */
 static exception_t check_priority(word_t value, tcb_t **authority)
 {
     cap_t auth = current_extra_caps.slots[0]->cap;
     if (cap_get_type(auth) != cap_thread) {
-        return error_invalid_capability(1);
+        return error_invalid_capability(1, "the authority is not a TCB cap");
     }
     *authority = (tcb_t *)auth.thread.tcb;
     if (value > (*authority)->mcp) {
-        return error_range(seL4_MinPrio, (*authority)->mcp);
+        return error_range(seL4_MinPrio, (*authority)->mcp,
+                           "above the authority's maximum controlled priority");
     }
     return EXCEPTION_NONE;
 }
@@ -366,7 +367,7 @@ static exception_t decode_set_priorities(tcb_t *t, word_t label, word_t length, 
     tcb_t *self = current_thread, *authority;
     word_t needed = label == seL4_TCBSetSchedParams ? 2 : 1;
     if (length < needed || current_extra_caps.count < 1) {
-        return error_simple(seL4_TruncatedMessage);
+        return error_simple(seL4_TruncatedMessage, "needs the priority (and MCP) and authority");
     }
     word_t first = get_mr(self, buffer, 0);
     if (check_priority(first, &authority) != EXCEPTION_NONE) {
@@ -389,24 +390,23 @@ static exception_t decode_set_priorities(tcb_t *t, word_t label, word_t length, 
     return EXCEPTION_NONE;
 }
 
-/* --- Notifications, TLS, flags
- * ---------------------------------------------------------------------------- */
+/* --- Notifications, TLS, flags -------------------------------------------------------- */
 
 static exception_t decode_bind_notification(tcb_t *t)
 {
     if (current_extra_caps.count < 1) {
-        return error_simple(seL4_TruncatedMessage);
+        return error_simple(seL4_TruncatedMessage, "BindNotification needs the notification");
     }
     if (t->bound_notification) {
-        return error_illegal_operation();
+        return error_illegal_operation("the thread already has a bound notification");
     }
     cap_t cap = current_extra_caps.slots[0]->cap;
     if (cap_get_type(cap) != cap_notification || !cap.notification.can_receive) {
-        return error_illegal_operation();
+        return error_illegal_operation("needs a notification cap with Read");
     }
     notification_t *n = cap_notification_ptr(cap);
     if (n->head || ntfn_bound_tcb(n)) {
-        return error_illegal_operation();
+        return error_illegal_operation("the notification has waiters or is bound already");
     }
     thread_set_state(current_thread, ThreadState_Restart);
     bind_notification(t, n);
@@ -416,7 +416,7 @@ static exception_t decode_bind_notification(tcb_t *t)
 static exception_t decode_unbind_notification(tcb_t *t)
 {
     if (!t->bound_notification) {
-        return error_illegal_operation();
+        return error_illegal_operation("the thread has no bound notification");
     }
     thread_set_state(current_thread, ThreadState_Restart);
     unbind_notification(t);
@@ -426,7 +426,7 @@ static exception_t decode_unbind_notification(tcb_t *t)
 static exception_t decode_set_tls_base(tcb_t *t, word_t length, word_t *buffer)
 {
     if (length < 1) {
-        return error_simple(seL4_TruncatedMessage);
+        return error_simple(seL4_TruncatedMessage, "SetTLSBase needs the base");
     }
     thread_set_state(current_thread, ThreadState_Restart);
     /* Loaded into an MSR on return: a non-canonical value would fault in the kernel. */
@@ -438,7 +438,7 @@ static exception_t decode_set_flags(tcb_t *t, word_t length, bool call, word_t *
 {
     tcb_t *self = current_thread;
     if (length < 2) {
-        return error_simple(seL4_TruncatedMessage);
+        return error_simple(seL4_TruncatedMessage, "SetFlags needs the flags to clear and set");
     }
     word_t clear = get_mr(self, buffer, 0);
     word_t set = get_mr(self, buffer, 1);
@@ -493,6 +493,6 @@ exception_t decode_tcb_invocation(word_t label, word_t length, cap_t cap, cte_t 
     case seL4_TCBSetFlags:
         return decode_set_flags(t, length, call, buffer);
     default:
-        return error_illegal_operation();
+        return error_illegal_operation("not a TCB invocation");
     }
 }

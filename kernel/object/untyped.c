@@ -11,10 +11,12 @@ exception_t decode_untyped_invocation(word_t label, word_t length, cte_t *slot, 
                                       word_t *buffer)
 {
     if (label != seL4_UntypedRetype) {
-        return error_illegal_operation();
+        return error_illegal_operation("not an untyped invocation");
     }
     if (length < 6 || current_extra_caps.count < 1) {
-        return error_simple(seL4_TruncatedMessage);
+        return error_simple(seL4_TruncatedMessage,
+                            "Retype needs 6 words (type, size, node index, depth, offset, "
+                            "count) and the destination CNode");
     }
     tcb_t *t = current_thread;
     word_t type = get_mr(t, buffer, 0);
@@ -26,17 +28,17 @@ exception_t decode_untyped_invocation(word_t label, word_t length, cte_t *slot, 
     cte_t *root_slot = current_extra_caps.slots[0];
 
     if (type >= seL4_ObjectTypeCount) {
-        return error_invalid_argument(0);
+        return error_invalid_argument(0, "no such object type");
     }
     word_t object_bits = seL4_ObjectSizeBits(type, user_size);
     if (user_size >= seL4_WordBits || object_bits > seL4_MaxUntypedBits) {
-        return error_range(0, seL4_MaxUntypedBits);
+        return error_range(0, seL4_MaxUntypedBits, "the object would be too large");
     }
     if (type == seL4_CapTableObject && user_size == 0) {
-        return error_invalid_argument(1);
+        return error_invalid_argument(1, "a CNode needs at least one radix bit");
     }
     if (type == seL4_UntypedObject && user_size < seL4_MinUntypedBits) {
-        return error_invalid_argument(1);
+        return error_invalid_argument(1, "an untyped must be at least 16 bytes");
     }
 
     cap_t node_cap = root_slot->cap;
@@ -50,17 +52,17 @@ exception_t decode_untyped_invocation(word_t label, word_t length, cte_t *slot, 
     if (cap_get_type(node_cap) != cap_cnode) {
         current_lookup_fault.type = seL4_MissingCapability;
         current_lookup_fault.bits_left = node_depth;
-        return error_failed_lookup(false);
+        return error_failed_lookup(false, "the destination is not a CNode cap");
     }
     word_t node_size = BIT(node_cap.cnode.radix);
     if (node_offset > node_size - 1) {
-        return error_range(0, node_size - 1);
+        return error_range(0, node_size - 1, "the offset is beyond the destination CNode");
     }
     if (node_window < 1 || node_window > CONFIG_RETYPE_FAN_OUT_LIMIT) {
-        return error_range(1, CONFIG_RETYPE_FAN_OUT_LIMIT);
+        return error_range(1, CONFIG_RETYPE_FAN_OUT_LIMIT, "1 to 256 objects at a time");
     }
     if (node_window > node_size - node_offset) {
-        return error_range(1, node_size - node_offset);
+        return error_range(1, node_size - node_offset, "more objects than slots after the offset");
     }
     cte_t *dest = (cte_t *)cap_cnode_ptr(node_cap) + node_offset;
     for (word_t i = 0; i < node_window; i++) {
@@ -75,11 +77,11 @@ exception_t decode_untyped_invocation(word_t label, word_t length, cte_t *slot, 
     word_t new_free_index, free_bytes;
     if (!untyped_place(cap.untyped.paddr, cap.untyped.size_bits, reset ? 0 : cap.untyped.free_index,
                        object_bits, node_window, &first, &new_free_index, &free_bytes)) {
-        return error_not_enough_memory(free_bytes);
+        return error_not_enough_memory(free_bytes, "the objects do not fit in what is left");
     }
     bool device = cap.untyped.is_device;
     if (device && !object_type_is_frame(type) && type != seL4_UntypedObject) {
-        return error_invalid_argument(1);
+        return error_invalid_argument(1, "device memory only makes frames and untypeds");
     }
 
     thread_set_state(current_thread, ThreadState_Restart);

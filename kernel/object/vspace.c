@@ -75,8 +75,7 @@ static void flush_vspace(const uint64_t *pml4)
     }
 }
 
-/* --- Entries ------------------------------------------------------------------------------------
- */
+/* --- Entries -------------------------------------------------------------------------- */
 
 static uint64_t cache_bits(word_t attr, uint64_t pat_bit)
 {
@@ -228,23 +227,22 @@ void vspace_handle_page_fault(tcb_t *t, word_t error_code)
     handle_fault(t);
 }
 
-/* --- Invocations
- * ------------------------------------------------------------------------------------- */
+/* --- Invocations ---------------------------------------------------------------------- */
 
 /* The VSpace an invocation's extra cap 0 names, checked against the ASID table. */
 static exception_t decode_target_vspace(uint64_t **pml4, word_t *asid)
 {
     cap_t cap = current_extra_caps.slots[0]->cap;
     if (!vspace_is_valid_root(cap)) {
-        return error_invalid_capability(1);
+        return error_invalid_capability(1, "the VSpace is not a PML4 cap with an ASID");
     }
     *asid = cap.pml4.asid;
     uint64_t *found = find_vspace_for_asid(*asid);
     if (!found) {
-        return error_failed_lookup(false);
+        return error_failed_lookup(false, "the VSpace's ASID is no longer assigned");
     }
     if (found != (uint64_t *)cap.pml4.ptr) {
-        return error_invalid_capability(1);
+        return error_invalid_capability(1, "the VSpace's ASID now names another PML4");
     }
     *pml4 = found;
     return EXCEPTION_NONE;
@@ -254,26 +252,28 @@ static exception_t decode_frame_map(cte_t *slot, cap_t cap, word_t length, word_
 {
     tcb_t *t = current_thread;
     if (length < 3 || current_extra_caps.count < 1) {
-        return error_simple(seL4_TruncatedMessage);
+        return error_simple(seL4_TruncatedMessage,
+                            "Page_Map needs address, rights, attributes and the VSpace");
     }
     vaddr_t vaddr = get_mr(t, buffer, 0);
     seL4_CapRights_t mask = {{get_mr(t, buffer, 1)}};
     word_t attr = get_mr(t, buffer, 2) & 7;
     cap_t root = current_extra_caps.slots[0]->cap;
     if (!vspace_is_valid_root(root)) {
-        return error_invalid_capability(1);
+        return error_invalid_capability(1, "the VSpace is not a PML4 cap with an ASID");
     }
     word_t asid = root.pml4.asid;
     word_t size_bits = cap_object_size_bits(cap);
     if (cap.frame.mapped_asid) {
         if (cap.frame.mapped_asid != asid) {
-            return error_invalid_capability(1);
+            return error_invalid_capability(1, "this frame cap is mapped in another VSpace");
         }
         if (((vaddr_t)cap.frame.mapped_vpn << 12) != vaddr) {
-            return error_invalid_argument(0);
+            return error_invalid_argument(0, "this frame cap is mapped at another address "
+                                             "(remapping only changes rights)");
         }
     } else if (vaddr > USER_TOP - 1 || vaddr + BIT(size_bits) > USER_TOP - 1) {
-        return error_invalid_argument(0);
+        return error_invalid_argument(0, "the frame would reach beyond user space");
     }
     uint64_t *pml4;
     if (decode_target_vspace(&pml4, &asid) != EXCEPTION_NONE) {
@@ -281,16 +281,16 @@ static exception_t decode_frame_map(cte_t *slot, cap_t cap, word_t length, word_
     }
     enum vm_rights rights = (enum vm_rights)cap_mask_rights(cap, mask).frame.rights;
     if (!IS_ALIGNED(vaddr, size_bits)) {
-        return error_simple(seL4_AlignmentError);
+        return error_simple(seL4_AlignmentError, "the address is not aligned to the frame size");
     }
     int level = frame_level(cap.frame.size);
     uint64_t *e = lookup_entry(pml4, vaddr, level);
     if (!e) {
-        return error_failed_lookup(false);
+        return error_failed_lookup(false, "a paging structure above the frame is missing");
     }
     /* A large page cannot replace the table below it. */
     if (level > 0 && (*e & PTE_PRESENT) && !(*e & PTE_HUGE)) {
-        return error_simple(seL4_DeleteFirst);
+        return error_simple(seL4_DeleteFirst, "a page table is mapped where the frame would go");
     }
     thread_set_state(t, ThreadState_Restart);
     slot->cap.frame.mapped_asid = asid;
@@ -323,7 +323,7 @@ static exception_t decode_frame_invocation(word_t label, word_t length, cte_t *s
         thread_set_state(t, ThreadState_Running);
         return EXCEPTION_NONE;
     default:
-        return error_illegal_operation();
+        return error_illegal_operation("not a frame invocation");
     }
 }
 
@@ -339,7 +339,7 @@ static exception_t decode_table_invocation(word_t label, word_t length, cte_t *s
     tcb_t *t = current_thread;
     if (label == map_label + 1) { /* Unmap */
         if (!is_final_capability(slot)) {
-            return error_simple(seL4_RevokeFirst);
+            return error_simple(seL4_RevokeFirst, "other caps to this table exist");
         }
         thread_set_state(t, ThreadState_Restart);
         if (cap.table.is_mapped) {
@@ -350,22 +350,22 @@ static exception_t decode_table_invocation(word_t label, word_t length, cte_t *s
         return EXCEPTION_NONE;
     }
     if (label != map_label) {
-        return error_illegal_operation();
+        return error_illegal_operation("not an invocation of this paging structure");
     }
     if (length < 2 || current_extra_caps.count < 1) {
-        return error_simple(seL4_TruncatedMessage);
+        return error_simple(seL4_TruncatedMessage, "Map needs address, attributes and VSpace");
     }
     if (cap.table.is_mapped) {
-        return error_invalid_capability(0);
+        return error_invalid_capability(0, "the table is mapped already");
     }
     vaddr_t vaddr = get_mr(t, buffer, 0) & ~MASK(level_shift[level]);
     word_t attr = get_mr(t, buffer, 1) & 7;
     cap_t root = current_extra_caps.slots[0]->cap;
     if (!vspace_is_valid_root(root)) {
-        return error_invalid_capability(1);
+        return error_invalid_capability(1, "the VSpace is not a PML4 cap with an ASID");
     }
     if (vaddr > USER_TOP - 1) {
-        return error_invalid_argument(0);
+        return error_invalid_argument(0, "the address is beyond user space");
     }
     uint64_t *pml4;
     word_t asid;
@@ -374,10 +374,10 @@ static exception_t decode_table_invocation(word_t label, word_t length, cte_t *s
     }
     uint64_t *e = lookup_entry(pml4, vaddr, level);
     if (!e) {
-        return error_failed_lookup(false);
+        return error_failed_lookup(false, "a paging structure above this one is missing");
     }
     if (*e & PTE_PRESENT) {
-        return error_simple(seL4_DeleteFirst);
+        return error_simple(seL4_DeleteFirst, "something is mapped there already");
     }
     thread_set_state(t, ThreadState_Restart);
     slot->cap.table.is_mapped = 1;
@@ -391,10 +391,11 @@ static exception_t decode_asid_control(word_t label, word_t length, word_t *buff
 {
     tcb_t *t = current_thread;
     if (label != seL4_X86ASIDControlMakePool) {
-        return error_illegal_operation();
+        return error_illegal_operation("not an ASIDControl invocation");
     }
     if (length < 2 || current_extra_caps.count < 2) {
-        return error_simple(seL4_TruncatedMessage);
+        return error_simple(seL4_TruncatedMessage,
+                            "MakePool needs index, depth, the untyped and the CNode");
     }
     word_t index = get_mr(t, buffer, 0), depth = get_mr(t, buffer, 1);
     cte_t *parent = current_extra_caps.slots[0];
@@ -405,11 +406,11 @@ static exception_t decode_asid_control(word_t label, word_t length, word_t *buff
         i++;
     }
     if (i == NUM_ASID_POOLS) {
-        return error_simple(seL4_DeleteFirst);
+        return error_simple(seL4_DeleteFirst, "every ASID pool exists already");
     }
     if (cap_get_type(untyped) != cap_untyped || untyped.untyped.size_bits != seL4_ASIDPoolBits ||
         untyped.untyped.is_device) {
-        return error_invalid_capability(1);
+        return error_invalid_capability(1, "needs a 4 KiB untyped of RAM");
     }
     if (ensure_no_children(parent) != EXCEPTION_NONE) {
         return EXCEPTION_SYSCALL_ERROR;
@@ -434,31 +435,31 @@ static exception_t decode_asid_control(word_t label, word_t length, word_t *buff
 static exception_t decode_asid_pool(word_t label, cap_t cap)
 {
     if (label != seL4_X86ASIDPoolAssign) {
-        return error_illegal_operation();
+        return error_illegal_operation("not an ASIDPool invocation");
     }
     if (current_extra_caps.count < 1) {
-        return error_simple(seL4_TruncatedMessage);
+        return error_simple(seL4_TruncatedMessage, "Assign needs the PML4");
     }
     cte_t *vspace_slot = current_extra_caps.slots[0];
     cap_t vspace = vspace_slot->cap;
     if (cap_get_type(vspace) != cap_pml4 || vspace.pml4.is_mapped) {
-        return error_invalid_capability(1);
+        return error_invalid_capability(1, "needs a PML4 cap without an ASID");
     }
     word_t base = cap.asid_pool.asid_base;
     asid_pool_t *pool = asid_table[base >> ASID_LOW_BITS];
     if (!pool) {
         current_lookup_fault.type = seL4_InvalidRoot;
-        return error_failed_lookup(false);
+        return error_failed_lookup(false, "the ASID pool has been deleted");
     }
     if (pool != (asid_pool_t *)cap.asid_pool.ptr) {
-        return error_invalid_capability(0);
+        return error_invalid_capability(0, "the ASID pool's range now belongs to another pool");
     }
     word_t i = 0;
     while (i < ASID_POOL_SIZE && (base + i == 0 || pool->vspaces[i])) {
         i++;
     }
     if (i == ASID_POOL_SIZE) {
-        return error_simple(seL4_DeleteFirst);
+        return error_simple(seL4_DeleteFirst, "the ASID pool is full");
     }
     thread_set_state(current_thread, ThreadState_Restart);
     vspace_slot->cap.pml4.is_mapped = 1;
@@ -482,6 +483,6 @@ exception_t decode_x86_mmu_invocation(word_t label, word_t length, cte_t *slot, 
     case cap_asid_pool:
         return decode_asid_pool(label, cap);
     default: /* PML4: nothing to invoke */
-        return error_illegal_operation();
+        return error_illegal_operation("a PML4 has no invocations");
     }
 }

@@ -3,10 +3,13 @@
  * syscalls ResetLog, FinalizeLog, GetThreadUtilisation, ResetThreadUtilisation). Every
  * thread, the idle thread included, accumulates the TSC cycles it was scheduled and the
  * cycles and entries it spent in the kernel; the totals cover the period between ResetLog
- * and FinalizeLog.
+ * and FinalizeLog. Debug configuration only (upstream's pinned builds have no benchmark
+ * calls; there they are unknown system calls).
  */
 #include <kernel.h>
 #include <machine.h>
+
+#ifdef CONFIG_BENCHMARK_TRACK_UTILISATION
 
 static uint64_t period_start, period_end;
 static bool period_finalized;
@@ -50,7 +53,7 @@ void accounting_forget(tcb_t *t)
     }
 }
 
-void accounting_reset_thread(tcb_t *t)
+static void reset_thread(tcb_t *t)
 {
     t->accounting.utilisation = 0;
     t->accounting.schedules = 0;
@@ -62,15 +65,15 @@ void accounting_reset_thread(tcb_t *t)
 void accounting_reset_all(void)
 {
     for (tcb_t *t = debug_threads; t; t = t->debug_next) {
-        accounting_reset_thread(t);
+        reset_thread(t);
     }
-    accounting_reset_thread(idle_thread);
+    reset_thread(idle_thread);
     total_schedules = total_kernel_cycles = total_kernel_entries = 0;
     period_start = rdtsc();
     period_finalized = false;
 }
 
-void accounting_finalize(void)
+static void finalize(void)
 {
     period_end = rdtsc();
     period_finalized = true;
@@ -86,7 +89,7 @@ static uint64_t utilisation_now(const tcb_t *t)
     return u;
 }
 
-void accounting_dump_thread(tcb_t *t, word_t *msg)
+static void dump_thread(tcb_t *t, word_t *msg)
 {
     msg[BENCHMARK_TCB_UTILISATION] = utilisation_now(t);
     msg[BENCHMARK_TCB_NUMBER_SCHEDULES] = t->accounting.schedules;
@@ -103,29 +106,44 @@ void accounting_dump_thread(tcb_t *t, word_t *msg)
     msg[BENCHMARK_TOTAL_NUMBER_KERNEL_ENTRIES] = total_kernel_entries;
 }
 
-/* --- All live threads (DumpScheduler, accounting reset) ------------------------------------- */
-
-tcb_t *debug_threads;
-
-void debug_thread_add(tcb_t *t)
+/* The calls name a TCB in RDI; like upstream, anything else is ignored. */
+static tcb_t *target_thread(tcb_t *t)
 {
-    t->debug_prev = 0;
-    t->debug_next = debug_threads;
-    if (debug_threads) {
-        debug_threads->debug_prev = t;
+    lookup_result_t r = lookup_slot(t, t->ctx.rdi);
+    if (r.status != EXCEPTION_NONE || cap_get_type(r.slot->cap) != cap_thread) {
+        return 0;
     }
-    debug_threads = t;
+    return (tcb_t *)r.slot->cap.thread.tcb;
 }
 
-void debug_thread_remove(tcb_t *t)
+bool accounting_syscall(long number)
 {
-    if (t->debug_prev) {
-        t->debug_prev->debug_next = t->debug_next;
-    } else if (debug_threads == t) {
-        debug_threads = t->debug_next;
+    tcb_t *t = current_thread;
+    switch (number) {
+    case seL4_SysBenchmarkResetLog:
+        accounting_reset_all();
+        return true;
+    case seL4_SysBenchmarkFinalizeLog:
+        finalize();
+        return true;
+    case seL4_SysBenchmarkGetThreadUtilisation: {
+        tcb_t *target = target_thread(t);
+        word_t *buffer = lookup_ipc_buffer(t, true);
+        if (target && buffer) {
+            dump_thread(target, buffer + 1);
+        }
+        return true;
     }
-    if (t->debug_next) {
-        t->debug_next->debug_prev = t->debug_prev;
+    case seL4_SysBenchmarkResetThreadUtilisation: {
+        tcb_t *target = target_thread(t);
+        if (target) {
+            reset_thread(target);
+        }
+        return true;
     }
-    t->debug_next = t->debug_prev = 0;
+    default:
+        return false;
+    }
 }
+
+#endif /* CONFIG_BENCHMARK_TRACK_UTILISATION */

@@ -177,12 +177,15 @@ bool slot_has_children(cte_t *slot)
 
 exception_t ensure_no_children(cte_t *slot)
 {
-    return slot_has_children(slot) ? error_simple(seL4_RevokeFirst) : EXCEPTION_NONE;
+    return slot_has_children(slot)
+               ? error_simple(seL4_RevokeFirst, "the cap has children (revoke it first)")
+               : EXCEPTION_NONE;
 }
 
 exception_t ensure_empty_slot(cte_t *slot)
 {
-    return cap_is_null(slot->cap) ? EXCEPTION_NONE : error_simple(seL4_DeleteFirst);
+    return cap_is_null(slot->cap) ? EXCEPTION_NONE
+                                  : error_simple(seL4_DeleteFirst, "the target slot is not empty");
 }
 
 bool is_final_capability(cte_t *slot)
@@ -374,15 +377,13 @@ derive_result_t derive_cap(cte_t *slot, cap_t cap)
     case cap_page_directory:
     case cap_pdpt:
         if (!cap.table.is_mapped) {
-            user_error("deriving an unmapped paging structure cap");
-            r.status = error_illegal_operation();
+            r.status = error_illegal_operation("deriving an unmapped paging structure's cap");
             r.cap = cap_null_new();
         }
         break;
     case cap_pml4:
         if (!cap.pml4.is_mapped) {
-            user_error("deriving a PML4 cap without an ASID");
-            r.status = error_illegal_operation();
+            r.status = error_illegal_operation("deriving a PML4 cap without an ASID");
             r.cap = cap_null_new();
         }
         break;

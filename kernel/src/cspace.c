@@ -62,21 +62,22 @@ lookup_result_t lookup_slot_for_cnode_op(bool is_source, cap_t root, word_t inde
     lookup_result_t r = {EXCEPTION_NONE, 0, 0};
     if (cap_get_type(root) != cap_cnode) {
         lookup_fault(seL4_InvalidRoot, 0, 0, 0);
-        r.status = error_failed_lookup(is_source);
+        r.status = error_failed_lookup(is_source, "the CNode argument is not a CNode cap");
         return r;
     }
     if (depth < 1 || depth > seL4_WordBits) {
-        r.status = error_range(1, seL4_WordBits);
+        r.status = error_range(1, seL4_WordBits, "the depth must be 1..64 bits");
         return r;
     }
     r = resolve_address_bits(root, index, depth);
     if (r.status != EXCEPTION_NONE) {
-        r.status = error_failed_lookup(is_source);
+        r.status = error_failed_lookup(is_source, "the slot's address does not resolve");
         return r;
     }
     if (r.bits_remaining != 0) {
         lookup_fault(seL4_DepthMismatch, r.bits_remaining, 0, 0);
-        r.status = error_failed_lookup(is_source);
+        r.status =
+            error_failed_lookup(is_source, "the path reaches a slot before using all its depth");
         return r;
     }
     return r;

@@ -1,6 +1,7 @@
 /*
  * The IPC fast path: Call and ReplyRecv in the common case — a short message (MR0..MR3
- * only, no caps) to a thread already waiting, which can run at once — are done here
+ * only, no caps) to a thread already waiting, in the current domain, which can run at once
+ * — are done here
  * directly, switching straight to the other thread. Anything else, or any doubt, takes the
  * general path in syscall.c, which gives the same result.
  */
@@ -53,7 +54,7 @@ static bool fastpath_call(tcb_t *t)
     }
     endpoint_t *ep = cap_endpoint_ptr(cap);
     tcb_t *dest = ep->head;
-    if (!dest || dest->state != ThreadState_BlockedOnReceive ||
+    if (!dest || dest->state != ThreadState_BlockedOnReceive || dest->domain != current_domain ||
         (int)dest->priority < sched_highest_ready_priority()) {
         return false;
     }
@@ -80,7 +81,7 @@ static bool fastpath_reply_recv(tcb_t *t)
     if (caller->state != ThreadState_BlockedOnReply ||
         (ep->head && ep->head->state == ThreadState_BlockedOnSend) ||
         (t->bound_notification && t->bound_notification->active) ||
-        caller->fault.type != seL4_Fault_NullFault ||
+        caller->fault.type != seL4_Fault_NullFault || caller->domain != current_domain ||
         (int)caller->priority < sched_highest_ready_priority()) {
         return false;
     }

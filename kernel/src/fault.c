@@ -197,8 +197,8 @@ void handle_fault(tcb_t *t)
     if (send_fault_ipc(t) == EXCEPTION_NONE) {
         return;
     }
-    kprintf("fault with no handler: %s in thread %p \"%s\" at ip %lx (address/number %lx); "
-            "thread suspended\n",
-            fault_name(original.type), (void *)t, t->name, t->ctx.fault_ip, original.w[0]);
+    kinfo("fault with no handler: %s in thread %p \"%s\" at ip %lx (address/number %lx); "
+          "thread suspended\n",
+          fault_name(original.type), (void *)t, t->name, t->ctx.fault_ip, original.w[0]);
     thread_set_state(t, ThreadState_Inactive);
 }

@@ -227,8 +227,7 @@ static void do_ipc_transfer(tcb_t *sender, endpoint_t *ep, word_t badge, bool ca
     }
 }
 
-/* --- Endpoint queues ----------------------------------------------------------------------------
- */
+/* --- Endpoint queues ------------------------------------------------------------------ */
 
 void ep_enqueue(endpoint_t *ep, tcb_t *t)
 {
@@ -267,8 +266,7 @@ static bool ep_has_senders(const endpoint_t *ep)
     return ep->head && ep->head->state == ThreadState_BlockedOnSend;
 }
 
-/* --- Send and receive
- * ------------------------------------------------------------------------------ */
+/* --- Send and receive ----------------------------------------------------------------- */
 
 void setup_caller_cap(tcb_t *sender, tcb_t *receiver, bool can_grant)
 {

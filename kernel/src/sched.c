@@ -1,9 +1,10 @@
 /*
- * Scheduler: fixed priorities 0..255, round robin within a priority. Runnable threads other
- * than the current one sit in per-priority queues; a bitmap finds the highest non-empty
- * queue. Decisions are deferred: operations record a scheduler action (resume the current
- * thread, switch to a given thread, or choose anew) and sched_schedule() carries it out just
- * before the kernel returns to user level.
+ * Scheduler: fixed priorities 0..255, round robin within a priority, and scheduling domains
+ * (object/domain.c): only threads of the current domain run. Runnable threads other than
+ * the current one sit in per-domain, per-priority queues; a bitmap per domain finds the
+ * highest non-empty queue. Decisions are deferred: operations record a scheduler action
+ * (resume the current thread, switch to a given thread, or choose anew) and sched_schedule()
+ * carries it out just before the kernel returns to user level.
  */
 #include <kernel.h>
 #include <arch.h>
@@ -16,10 +17,11 @@ tcb_t *current_thread;
 tcb_t *idle_thread;
 tcb_t *scheduler_action;
 
-static struct {
+struct ready_queue {
     tcb_t *head, *tail;
-} ready_queues[CONFIG_NUM_PRIORITIES];
-static uint64_t ready_bitmap[CONFIG_NUM_PRIORITIES / 64];
+};
+static struct ready_queue ready_queues[CONFIG_NUM_DOMAINS][CONFIG_NUM_PRIORITIES];
+static uint64_t ready_bitmap[CONFIG_NUM_DOMAINS][CONFIG_NUM_PRIORITIES / 64];
 static tcb_t idle_tcb ALIGNED(BIT(seL4_TCBBits));
 
 void sched_init(void)
@@ -29,21 +31,18 @@ void sched_init(void)
     memcpy(idle_tcb.name, "idle_thread", 12);
     current_thread = idle_thread;
     scheduler_action = ACTION_CHOOSE_NEW;
+    domain_init();
 }
 
 int sched_highest_ready_priority(void)
 {
-    for (int w = ARRAY_SIZE(ready_bitmap) - 1; w >= 0; w--) {
-        if (ready_bitmap[w]) {
-            return w * 64 + 63 - __builtin_clzl(ready_bitmap[w]);
+    const uint64_t *bitmap = ready_bitmap[current_domain];
+    for (int w = CONFIG_NUM_PRIORITIES / 64 - 1; w >= 0; w--) {
+        if (bitmap[w]) {
+            return w * 64 + 63 - __builtin_clzl(bitmap[w]);
         }
     }
     return -1;
-}
-
-bool sched_is_queued(const tcb_t *t)
-{
-    return t->sched_queued;
 }
 
 static void queue_insert(tcb_t *t, bool at_head)
@@ -52,20 +51,21 @@ static void queue_insert(tcb_t *t, bool at_head)
         return;
     }
     word_t p = t->priority;
-    if (!ready_queues[p].head) {
+    struct ready_queue *q = &ready_queues[t->domain][p];
+    if (!q->head) {
         t->sched_next = t->sched_prev = 0;
-        ready_queues[p].head = ready_queues[p].tail = t;
-        ready_bitmap[p / 64] |= BIT(p % 64);
+        q->head = q->tail = t;
+        ready_bitmap[t->domain][p / 64] |= BIT(p % 64);
     } else if (at_head) {
         t->sched_prev = 0;
-        t->sched_next = ready_queues[p].head;
-        ready_queues[p].head->sched_prev = t;
-        ready_queues[p].head = t;
+        t->sched_next = q->head;
+        q->head->sched_prev = t;
+        q->head = t;
     } else {
         t->sched_next = 0;
-        t->sched_prev = ready_queues[p].tail;
-        ready_queues[p].tail->sched_next = t;
-        ready_queues[p].tail = t;
+        t->sched_prev = q->tail;
+        q->tail->sched_next = t;
+        q->tail = t;
     }
     t->sched_queued = true;
 }
@@ -88,18 +88,19 @@ void sched_dequeue(tcb_t *t)
         return;
     }
     word_t p = t->priority;
+    struct ready_queue *q = &ready_queues[t->domain][p];
     if (t->sched_prev) {
         t->sched_prev->sched_next = t->sched_next;
     } else {
-        ready_queues[p].head = t->sched_next;
+        q->head = t->sched_next;
     }
     if (t->sched_next) {
         t->sched_next->sched_prev = t->sched_prev;
     } else {
-        ready_queues[p].tail = t->sched_prev;
+        q->tail = t->sched_prev;
     }
-    if (!ready_queues[p].head) {
-        ready_bitmap[p / 64] &= ~BIT(p % 64);
+    if (!q->head) {
+        ready_bitmap[t->domain][p / 64] &= ~BIT(p % 64);
     }
     t->sched_next = t->sched_prev = 0;
     t->sched_queued = false;
@@ -108,19 +109,6 @@ void sched_dequeue(tcb_t *t)
 bool thread_is_runnable(const tcb_t *t)
 {
     return t->state == ThreadState_Running || t->state == ThreadState_Restart;
-}
-
-bool thread_is_blocked(const tcb_t *t)
-{
-    switch (t->state) {
-    case ThreadState_BlockedOnReceive:
-    case ThreadState_BlockedOnSend:
-    case ThreadState_BlockedOnNotification:
-    case ThreadState_BlockedOnReply:
-        return true;
-    default:
-        return false;
-    }
 }
 
 void sched_reschedule_required(void)
@@ -142,7 +130,9 @@ void thread_set_state(tcb_t *t, enum thread_state s)
 
 void sched_possible_switch_to(tcb_t *t)
 {
-    if (scheduler_action != ACTION_RESUME_CURRENT) {
+    if (t->domain != current_domain) {
+        sched_enqueue_head(t); /* it runs in its domain's time */
+    } else if (scheduler_action != ACTION_RESUME_CURRENT) {
         sched_reschedule_required();
         sched_enqueue_head(t);
     } else {
@@ -157,15 +147,19 @@ static void switch_to_thread(tcb_t *t)
     current_thread = t;
 }
 
+/* The current domain's most important thread, or idle; the next domain's if its time is up. */
 static void choose_new_thread(void)
 {
+    if (domain_expired()) {
+        domain_next();
+    }
     int p = sched_highest_ready_priority();
     if (p < 0) {
         accounting_switch(current_thread, idle_thread);
         current_thread = idle_thread;
         return;
     }
-    switch_to_thread(ready_queues[p].head);
+    switch_to_thread(ready_queues[current_domain][p].head);
 }
 
 void sched_schedule(void)
@@ -207,16 +201,19 @@ void sched_yield(void)
 void sched_timer_tick(void)
 {
     tcb_t *cur = current_thread;
-    if (cur == idle_thread || !thread_is_runnable(cur)) {
-        return;
+    if (cur != idle_thread && thread_is_runnable(cur)) {
+        if (cur->time_slice > 1) {
+            cur->time_slice--;
+        } else {
+            cur->time_slice = CONFIG_TIME_SLICE;
+            sched_enqueue(cur);
+            sched_reschedule_required();
+        }
     }
-    if (cur->time_slice > 1) {
-        cur->time_slice--;
-        return;
+    /* The domain's time runs out whether it used it or idled. */
+    if (domain_tick()) {
+        sched_reschedule_required();
     }
-    cur->time_slice = CONFIG_TIME_SLICE;
-    sched_enqueue(cur);
-    sched_reschedule_required();
 }
 
 void sched_set_priority(tcb_t *t, word_t prio)
@@ -232,24 +229,17 @@ void sched_set_priority(tcb_t *t, word_t prio)
     }
 }
 
-static const char *state_name(enum thread_state s)
+void sched_set_domain(tcb_t *t, word_t domain)
 {
-    static const char *const names[] = {"inactive",
-                                        "running",
-                                        "restart",
-                                        "blocked on recv",
-                                        "blocked on send",
-                                        "blocked on reply",
-                                        "blocked on notification",
-                                        "idle"};
-    return names[s];
-}
-
-void sched_dump(void)
-{
-    kprintf("%-24s %-24s %4s %s\n", "thread", "name", "prio", "state");
-    for (tcb_t *t = debug_threads; t; t = t->debug_next) {
-        kprintf("%p %-24s %4lu %s%s\n", (void *)t, t->name, t->priority, state_name(t->state),
-                t == current_thread ? " (current)" : "");
+    if (domain != current_domain) {
+        fpu_release(t); /* its FPU registers are not left behind in another domain's time */
+    }
+    sched_dequeue(t);
+    t->domain = domain;
+    if (thread_is_runnable(t)) {
+        sched_enqueue_head(t);
+    }
+    if (t == current_thread) {
+        sched_reschedule_required();
     }
 }

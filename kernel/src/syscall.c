@@ -1,7 +1,7 @@
 /*
- * System calls: the eight API calls, the debug calls of the pinned configuration, cycle
- * accounting and SetTLSBase. Every path ends the same way: run the scheduler, finish a
- * restart, return to user level.
+ * System calls: the eight API calls, SetTLSBase, and in the debug configuration the debug
+ * calls (debug.c) and cycle accounting (accounting.c). Every path ends the same way: run the
+ * scheduler, finish a restart, return to user level.
  *
  * Entry: RDX = number, RDI = cptr, RSI = message info, R10/R8/R9/R15 = MR0..MR3, all saved
  * in the current thread's context by the entry stub.
@@ -10,8 +10,7 @@
 #include <arch.h>
 #include <printk.h>
 
-/* --- Invocations -------------------------------------------------------------------------------
- */
+/* --- Invocations ---------------------------------------------------------------------- */
 
 exception_t decode_invocation(word_t label, word_t length, word_t cptr, cte_t *slot, cap_t cap,
                               bool block, bool call, word_t *buffer)
@@ -21,10 +20,10 @@ exception_t decode_invocation(word_t label, word_t length, word_t cptr, cte_t *s
     switch (cap_get_type(cap)) {
     case cap_null:
     case cap_zombie:
-        return error_invalid_capability(0);
+        return error_invalid_capability(0, "invoking an empty slot or a cap being deleted");
     case cap_endpoint:
         if (!cap.endpoint.can_send) {
-            return error_invalid_capability(0);
+            return error_invalid_capability(0, "sending on an endpoint cap without Write");
         }
         thread_set_state(t, ThreadState_Restart);
         send_ipc(block, call, cap.endpoint.badge, cap.endpoint.can_grant,
@@ -32,14 +31,14 @@ exception_t decode_invocation(word_t label, word_t length, word_t cptr, cte_t *s
         return EXCEPTION_NONE;
     case cap_notification:
         if (!cap.notification.can_send) {
-            return error_invalid_capability(0);
+            return error_invalid_capability(0, "signalling a notification cap without Write");
         }
         thread_set_state(t, ThreadState_Restart);
         send_signal(cap_notification_ptr(cap), cap.notification.badge);
         return EXCEPTION_NONE;
     case cap_reply:
         if (cap.reply.master) {
-            return error_invalid_capability(0);
+            return error_invalid_capability(0, "invoking a thread's master reply cap");
         }
         thread_set_state(t, ThreadState_Restart);
         do_reply_transfer(t, (tcb_t *)cap.reply.tcb, slot, cap.reply.can_grant);
@@ -69,7 +68,7 @@ exception_t decode_invocation(word_t label, word_t length, word_t cptr, cte_t *s
     case cap_asid_pool:
         return decode_x86_mmu_invocation(label, length, slot, cap, call, buffer);
     }
-    return error_invalid_capability(0);
+    return error_invalid_capability(0, "not an invocable cap");
 }
 
 static void cap_fault(word_t cptr, bool in_receive_phase)
@@ -119,8 +118,7 @@ static void handle_invocation(bool is_call, bool is_blocking)
     }
 }
 
-/* --- Receive, reply, yield ----------------------------------------------------------------------
- */
+/* --- Receive, reply, yield ------------------------------------------------------------ */
 
 static void handle_recv(bool blocking)
 {
@@ -196,102 +194,21 @@ static void handle_api_syscall(long number)
     }
 }
 
-/* --- Debug, accounting and other calls outside the API range
- * ------------------------------------------ */
-
-static void debug_halt(const char *why)
-{
-    kprintf("%s: halting (thread %p \"%s\")\n", why, (void *)current_thread, current_thread->name);
-    panic("halted");
-}
-
-static void debug_name_thread(tcb_t *t)
-{
-    lookup_result_t r = lookup_slot(t, t->ctx.rdi);
-    if (r.status != EXCEPTION_NONE || cap_get_type(r.slot->cap) != cap_thread) {
-        debug_halt("DebugNameThread on a cap that is not a TCB");
-    }
-    word_t *buffer = lookup_ipc_buffer(t, true);
-    if (!buffer) {
-        debug_halt("DebugNameThread without an IPC buffer");
-    }
-    const char *name = (const char *)(buffer + 1);
-    size_t max = seL4_MsgMaxLength * sizeof(word_t), len = 0;
-    while (len < max && name[len]) {
-        len++;
-    }
-    if (len == max) {
-        debug_halt("DebugNameThread with an unterminated name");
-    }
-    tcb_t *target = (tcb_t *)r.slot->cap.thread.tcb;
-    len = MIN(len, TCB_NAME_LEN - 1);
-    memcpy(target->name, name, len);
-    target->name[len] = 0;
-}
-
-/* Accounting calls name a TCB in RDI; like upstream, anything else is ignored. */
-static tcb_t *accounting_target(tcb_t *t)
-{
-    lookup_result_t r = lookup_slot(t, t->ctx.rdi);
-    if (r.status != EXCEPTION_NONE || cap_get_type(r.slot->cap) != cap_thread) {
-        return 0;
-    }
-    return (tcb_t *)r.slot->cap.thread.tcb;
-}
+/* --- Calls outside the API range ------------------------------------------------------ */
 
 static void handle_unknown_syscall(long number)
 {
     tcb_t *t = current_thread;
-    switch (number) {
-    case seL4_SysDebugPutChar:
-        serial_putc((char)t->ctx.rdi);
-        return;
-    case seL4_SysDebugDumpScheduler:
-        sched_dump();
-        return;
-    case seL4_SysDebugHalt:
-        debug_halt("DebugHalt");
-        return;
-    case seL4_SysDebugSnapshot:
-        return;
-    case seL4_SysDebugCapIdentify: {
-        lookup_result_t r = lookup_slot(t, t->ctx.rdi);
-        t->ctx.rdi = r.status == EXCEPTION_NONE ? cap_debug_identify(r.slot->cap) : 0;
-        return;
-    }
-    case seL4_SysDebugNameThread:
-        debug_name_thread(t);
-        return;
-    case seL4_SysBenchmarkResetLog:
-        accounting_reset_all();
-        return;
-    case seL4_SysBenchmarkFinalizeLog:
-        accounting_finalize();
-        return;
-    case seL4_SysBenchmarkGetThreadUtilisation: {
-        tcb_t *target = accounting_target(t);
-        word_t *buffer = lookup_ipc_buffer(t, true);
-        if (target && buffer) {
-            accounting_dump_thread(target, buffer + 1);
-        }
-        return;
-    }
-    case seL4_SysBenchmarkResetThreadUtilisation: {
-        tcb_t *target = accounting_target(t);
-        if (target) {
-            accounting_reset_thread(target);
-        }
-        return;
-    }
-    case seL4_SysSetTLSBase:
+    if (number == seL4_SysSetTLSBase) {
         t->ctx.fs_base = sanitise_register(&t->ctx.fs_base, t, t->ctx.rdi);
         return;
-    default:
-        current_fault.type = seL4_Fault_UnknownSyscall;
-        current_fault.w[0] = (word_t)number;
-        handle_fault(t);
+    }
+    if (debug_syscall(number) || accounting_syscall(number)) {
         return;
     }
+    current_fault.type = seL4_Fault_UnknownSyscall;
+    current_fault.w[0] = (word_t)number;
+    handle_fault(t);
 }
 
 void c_handle_syscall(void)

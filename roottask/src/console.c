@@ -1,7 +1,7 @@
 /*
  * The system console as unikernels see it. Output: each process's bytes are collected into
- * lines and a line is printed whole (through the kernel's debug console, like the root
- * task's own messages), so lines of different unikernels never mix; with more than one
+ * lines and a line is printed whole (on COM1, through the runtime's UART console, like the
+ * root task's own messages), so lines of different unikernels never mix; with more than one
  * unikernel every line carries "NAME: ". Input: polled from COM1's receive register.
  */
 #include "roottask.h"
@@ -16,7 +16,10 @@ static seL4_CPtr uart;
 
 void console_init(void)
 {
-    uart = ioport_issue(COM1, COM1_LAST);
+    uart = runtime_console_uart(); /* COM1's ports, issued when main started */
+    if (!uart) {
+        fatal("cannot get COM1's I/O ports 0x%x-0x%x for the console", COM1, COM1_LAST);
+    }
 }
 
 static void print_line(struct process *p)

@@ -7,7 +7,7 @@
  *   top CNode, 2^TOP_BITS slots, no guard: the top 4 bits of a cptr pick an entry;
  *   entry 0: the boot CNode (guard 48): cptrs below 2^12 mean what the bootinfo says;
  *   entry 1: a new CNode of 2^BIG_BITS slots (guard 44): cptrs BIG_BASE + i.
- * Nothing moves, so every bootinfo slot number (and the runtime's own slot) stays valid.
+ * Nothing moves, so every bootinfo slot number (and the runtime's own slots) stays valid.
  */
 #include "roottask.h"
 
@@ -22,8 +22,8 @@ static seL4_Word big_next = 1;
 
 void cspace_init(const seL4_BootInfo *bi)
 {
-    /* The runtime keeps the last empty slot for itself (runtime_exit_qemu). */
-    if (bi->empty.end - bi->empty.start < 3) {
+    /* The runtime keeps the last two empty slots for itself (exit, console). */
+    if (bi->empty.end - bi->empty.start < 4) {
         fatal("no free slots in the boot CNode");
     }
     seL4_CPtr top = bi->empty.start, big = bi->empty.start + 1;

@@ -15,6 +15,8 @@ static int stop_boot(void)
 
 int main(void)
 {
+    /* Every line goes out through COM1 itself: a production kernel has no debug console. */
+    runtime_console_uart();
     const seL4_BootInfo *bi = runtime_bootinfo();
     alloc_init(bi);
     cspace_init(bi);

@@ -244,7 +244,7 @@ static int start_thread(struct process *p, seL4_CPtr ipc_frame)
         say("%s: cannot set up its thread: error %d", p->uk->name, err);
         return -1;
     }
-    seL4_DebugNameThread(p->tcb, p->uk->name);
+    /* No seL4_DebugNameThread: a production kernel has no debug calls (it would fault). */
     return seL4_TCB_Resume(p->tcb) ? -1 : 0;
 }
 

@@ -25,13 +25,26 @@ uintptr_t runtime_tls_init(void *area);
 /* The area runtime_tls_init returned thread pointer `tp` for. */
 void *runtime_tls_area(uintptr_t tp);
 
-/* Ends QEMU through the isa-debug-exit device (root tasks only), or halts if unavailable. */
+/*
+ * Ends QEMU through the isa-debug-exit device (root tasks only), or halts if unavailable.
+ * Root tasks: the runtime keeps the last two empty slots of the root CNode for itself (this
+ * and runtime_console_uart).
+ */
 void runtime_exit_qemu(int status) __attribute__((noreturn));
 
 /* --- Console -------------------------------------------------------------------------------- */
 
 /* Where printf's characters go; defaults to the kernel's debug console (seL4_DebugPutChar). */
 extern void (*runtime_putchar)(int c);
+
+/*
+ * Root tasks: sends printf's output to the COM1 UART instead, through an I/O port cap for
+ * 0x3f8-0x3ff issued into the second-last empty slot, which the runtime keeps for this. For
+ * kernels without a debug console (a production build has no seL4_DebugPutChar). Returns
+ * that cap (the same one on later calls), or 0, leaving the output alone, if the ports
+ * cannot be had.
+ */
+seL4_CPtr runtime_console_uart(void);
 
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int vprintf(const char *fmt, va_list ap);

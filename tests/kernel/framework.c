@@ -77,6 +77,22 @@ void ktest_skip(const char *fmt, ...)
     ktest_longjmp(jump_buf, RESULT_SKIP);
 }
 
+#ifdef KTEST_PRODUCTION
+/* Set by a helper thread that needed a debug call: it stops, and its test is skipped. */
+static const char *volatile helper_needed_call;
+
+seL4_Word ktest_needs_debug_kernel(const char *call)
+{
+    if (ktest_self_helper) {
+        helper_needed_call = call;
+        for (;;) {
+            seL4_TCB_Suspend(ktest_self_helper->self_cap);
+        }
+    }
+    ktest_skip("needs %s, which a production kernel does not have", call);
+}
+#endif
+
 /* Glob match with '*' and '?'. */
 static int glob_match(const char *pat, size_t plen, const char *s)
 {
@@ -226,6 +242,17 @@ static int run_one(const struct ktest *t)
         result = RESULT_FAIL;
         strlcpy(message, helper_message, sizeof(message));
     }
+#ifdef KTEST_PRODUCTION
+    /* Whatever the test made of it, a helper could not do its part. */
+    if (helper_needed_call) {
+        result = RESULT_SKIP;
+        snprintf(message, sizeof(message),
+                 "a helper needs %s, which a production kernel "
+                 "does not have",
+                 helper_needed_call);
+        helper_needed_call = 0;
+    }
+#endif
     support_after_test();
     switch (result) {
     case RESULT_PASS:

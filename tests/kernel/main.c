@@ -7,5 +7,11 @@
 
 int main(void)
 {
+#ifdef KTEST_PRODUCTION
+    /* No debug console in a production kernel: without the UART nothing could be said. */
+    if (!runtime_console_uart()) {
+        return 3;
+    }
+#endif
     return ktest_run(KTEST_FILTER);
 }

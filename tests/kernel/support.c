@@ -39,8 +39,9 @@ void support_init(void)
     if (env.tsc_mhz == 0) {
         env.tsc_mhz = 1000;
     }
-    /* The runtime keeps the last empty slot for runtime_exit_qemu; the first is ours. */
-    env.free_slot_end = bi->empty.end - 1;
+    /* The runtime keeps the last two empty slots (runtime_exit_qemu, runtime_console_uart);
+     * the first is ours. */
+    env.free_slot_end = bi->empty.end - 2;
     seL4_CPtr persistent_slot = bi->empty.start;
     rt_alloc_init(&env.test, ROOT_CNODE, bi->empty.start + 1, env.free_slot_end);
     /* The smallest RAM untyped holds the objects that live for the whole run. */
@@ -104,7 +105,9 @@ void support_start_test_thread(void (*entry)(void *), void *arg)
     if (err != seL4_NoError) {
         fatal("configuring the test thread", err);
     }
+#ifndef KTEST_PRODUCTION
     seL4_DebugNameThread(tcb, "ktest");
+#endif
     env.self_tcb = tcb;
     env.done_cap = done;
     seL4_UserContext ctx;
@@ -305,9 +308,11 @@ struct helper *helper_new(seL4_Word prio, seL4_CPtr fault_ep)
     if (err != seL4_NoError) {
         ktest_fail(__FILE__, __LINE__, "TCB_SetTLSBase: %s", ktest_error_name(err));
     }
+#ifndef KTEST_PRODUCTION
     char name[16];
     snprintf(name, sizeof(name), "helper%d", i);
     seL4_DebugNameThread(h->tcb, name);
+#endif
     return h;
 }
 

@@ -55,6 +55,24 @@ void support_start_test_thread(void (*entry)(void *), void *arg);
 void support_after_test(void);
 #define SUPERVISOR_BADGE 0x7e57
 
+/*
+ * The suite built for a production kernel (make test-kernel-prod, KTEST_PRODUCTION): there
+ * are no debug system calls, so the output goes to COM1 (runtime_console_uart), a test
+ * that needs a debug call is skipped saying which, and test_debug.c checks that each one is
+ * an unknown system call. The console's ports (0x3f8-0x3ff) are then taken.
+ */
+#ifdef KTEST_PRODUCTION
+seL4_Word ktest_needs_debug_kernel(const char *call) __attribute__((noreturn));
+#define seL4_DebugCapIdentify(cap) ((void)(cap), ktest_needs_debug_kernel("seL4_DebugCapIdentify"))
+#define seL4_DebugNameThread(tcb, name) \
+    ((void)(tcb), (void)(name), ktest_needs_debug_kernel("seL4_DebugNameThread"))
+#define seL4_DebugDumpScheduler() ktest_needs_debug_kernel("seL4_DebugDumpScheduler")
+#define seL4_DebugPutChar(c)      ((void)(c), ktest_needs_debug_kernel("seL4_DebugPutChar"))
+#define KTEST_CONSOLE_PORTS       1 /* COM1 is the suite's console */
+#else
+#define KTEST_CONSOLE_PORTS 0
+#endif
+
 /* --- Allocation (failures end the test) ------------------------------------------------ */
 seL4_CPtr alloc_slot(void);
 seL4_CPtr alloc_obj(seL4_Word type, seL4_Word size_bits);

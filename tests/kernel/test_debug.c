@@ -1,12 +1,75 @@
 /*
- * Debug system calls (PutChar, DumpScheduler, CapIdentify, NameThread), the SetTLSBase
- * system call, and the cycle-accounting interface (BenchmarkGetThreadUtilisation & co).
+ * Debug system calls (PutChar, DumpScheduler, CapIdentify, NameThread) — or, built for a
+ * production kernel, their absence — the SetTLSBase system call, and the cycle-accounting
+ * interface (BenchmarkGetThreadUtilisation & co).
  *
  * Cycle accounting is optional: upstream's pinned configuration is built without it, and
  * there the call is an unknown system call. The test probes it from a helper thread with a
  * fault endpoint; an UnknownSyscall fault makes it report "skipped".
  */
 #include "support.h"
+
+/* --- Which configuration: the debug calls exist, or are unknown system calls ------------ */
+
+static seL4_Word fn_raw_syscall(seL4_Word number, seL4_Word cptr, seL4_Word a2, seL4_Word a3)
+{
+    (void)a2;
+    (void)a3;
+    x64_sys_send(number, cptr, 0, 0, 0, 0, 0);
+    return 1;
+}
+
+/* Makes system call `number` (RDI = cptr) in a helper: 1 if it returned, else the fault. */
+static int probe_syscall(long number, seL4_CPtr cptr, struct msg *m)
+{
+    seL4_Word result = 0;
+    return run_probe(fn_raw_syscall, (seL4_Word)number, cptr, &result, m) && result == 1;
+}
+
+#ifdef KTEST_PRODUCTION
+/*
+ * A production kernel (upstream: KernelDebugBuild and KernelPrinting off) has none of the
+ * debug or accounting calls: each is an UnknownSyscall fault for the thread's handler,
+ * carrying the number. DebugHalt and DebugNameThread on a cap that is not a TCB, which halt
+ * a debug kernel, are faults like the others.
+ */
+static void check_unknown_syscalls(const long *numbers, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        struct msg m;
+        /* The CNode cap is not a TCB: DebugNameThread's halting case. */
+        CHECK_EQ(probe_syscall(numbers[i], seL4_CapInitThreadCNode, &m), 0);
+        CHECK_EQ(m.label, seL4_Fault_UnknownSyscall);
+        CHECK_EQ(m.mr[seL4_UnknownSyscall_Syscall], (seL4_Word)numbers[i]);
+    }
+}
+
+TEST(debug_calls_are_unknown_syscalls)
+{
+    static const long numbers[] = {seL4_SysDebugPutChar,  seL4_SysDebugDumpScheduler,
+                                   seL4_SysDebugHalt,     seL4_SysDebugCapIdentify,
+                                   seL4_SysDebugSnapshot, seL4_SysDebugNameThread};
+    check_unknown_syscalls(numbers, ARRAY_SIZE(numbers));
+}
+
+TEST(debug_accounting_calls_are_unknown_syscalls)
+{
+    static const long numbers[] = {seL4_SysBenchmarkResetLog, seL4_SysBenchmarkFinalizeLog,
+                                   seL4_SysBenchmarkGetThreadUtilisation,
+                                   seL4_SysBenchmarkResetThreadUtilisation};
+    check_unknown_syscalls(numbers, ARRAY_SIZE(numbers));
+}
+#else
+/* Debug calls made raw (those that neither halt nor print pages): they return. */
+TEST(debug_calls_return)
+{
+    static const long numbers[] = {seL4_SysDebugPutChar, seL4_SysDebugCapIdentify};
+    for (unsigned i = 0; i < ARRAY_SIZE(numbers); i++) {
+        struct msg m;
+        CHECK_EQ(probe_syscall(numbers[i], '.', &m), 1);
+    }
+}
+#endif
 
 TEST(debug_put_char)
 {

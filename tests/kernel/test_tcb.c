@@ -480,18 +480,6 @@ TEST(tcb_set_flags)
     CHECK_EQ(r.flags, 0);
 }
 
-TEST(tcb_domain_set)
-{
-    /* One domain in this configuration: domain 0 is the only valid one. */
-    seL4_CPtr t = alloc_obj(seL4_TCBObject, 0);
-    CHECK_OK(seL4_DomainSet_Set(seL4_CapDomain, 0, t));
-    CHECK_ERR(seL4_DomainSet_Set(seL4_CapDomain, seL4_NumDomains, t), seL4_InvalidArgument);
-    CHECK_MR(0, 0);
-    CHECK_ERR(seL4_DomainSet_Set(seL4_CapDomain, 0, alloc_obj(seL4_EndpointObject, 0)),
-              seL4_InvalidArgument);
-    CHECK_MR(0, 1);
-}
-
 TEST(tcb_illegal_label)
 {
     seL4_CPtr t = alloc_obj(seL4_TCBObject, 0);

@@ -144,7 +144,8 @@ enum seL4_ObjectType {
 #define seL4_UntypedRetypeMaxObjects   256
 #define seL4_RootCNodeSizeBits         12
 #define seL4_MaxNumBootinfoUntypedCaps 230
-#define seL4_NumDomains                1
+#define seL4_NumDomains                16
+#define seL4_NumDomainSchedules        100
 #define seL4_UserTop                   0x00007ffffffff000ul
 #define seL4_MaxUserAddress            0x00007ffffffffffful
 #define seL4_TimerTickMs               2

@@ -336,6 +336,23 @@ static inline seL4_Error seL4_DomainSet_Set(seL4_DomainSet service, seL4_Uint8 d
     return SEL4_INVOKE_(service, seL4_DomainSetSet, 1, domain);
 }
 
+/*
+ * Entry `index` of the domain schedule runs `domain` for `duration` kernel ticks; (0, 0) is
+ * an end marker (the schedule continues at its start index). The last entry
+ * (seL4_NumDomainSchedules - 1) always stays an end marker.
+ */
+static inline seL4_Error seL4_DomainSet_ScheduleConfigure(seL4_DomainSet service, seL4_Word index,
+                                                          seL4_Uint8 domain, seL4_Time duration)
+{
+    return SEL4_INVOKE_(service, seL4_DomainScheduleConfigure, 0, index, domain, duration);
+}
+
+/* Makes `index` the schedule's start and switches to it at once. */
+static inline seL4_Error seL4_DomainSet_ScheduleSetStart(seL4_DomainSet service, seL4_Word index)
+{
+    return SEL4_INVOKE_(service, seL4_DomainScheduleSetStart, 0, index);
+}
+
 /* --- x86 paging ------------------------------------------------------------------------------- */
 
 static inline seL4_Error seL4_X86_PDPT_Map(seL4_X86_PDPT service, seL4_X64_PML4 pml4,

@@ -17,6 +17,7 @@ typedef seL4_Word seL4_CPtr;
 typedef seL4_Word seL4_NodeId;
 typedef seL4_Word seL4_PAddr;
 typedef seL4_Word seL4_Domain;
+typedef seL4_Uint64 seL4_Time; /* kernel ticks (non-MCS): seL4_TimerTickMs each */
 typedef _Bool seL4_Bool;
 typedef enum seL4_Error seL4_Error;
 typedef enum seL4_ObjectType seL4_ObjectType;
