@@ -45,6 +45,8 @@ FRAGMENTS := \
 	apps/netserver/netserver.mk \
 	apps/fsserver/fsserver.mk \
 	apps/hello-posix/hello-posix.mk \
+	apps/nginx/nginx.mk \
+	apps/redis/redis.mk \
 	bench/bench.mk \
 	bench/threadswitch/threadswitch.mk \
 	bench/rsc/rsc.mk \
@@ -58,6 +60,7 @@ FRAGMENTS := \
 	tests/netbsd/netbsd-servers.mk \
 	tests/posix/posix-tests.mk \
 	roottask/tests/roottask-tests.mk \
+	tests/attack/attack.mk \
 	tools/tests/bake-tests.mk
 include $(FRAGMENTS)
 UNLISTED_FRAGMENTS := $(filter-out mk/% build/% $(BUILD)/% $(FRAGMENTS),$(wildcard */*.mk */*/*.mk */*/*/*.mk))
@@ -96,4 +99,7 @@ format:
 format-check:
 	@clang-format --dry-run --Werror $(C_SOURCES) && echo "clang-format: clean"
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# Dependency files of our objects; third-party source trees fetched into
+# $(BUILD)/apps/*/source (apps/redis) have their own, which are not ours to read.
+-include $(shell find $(BUILD) -path '$(BUILD)/apps/*/source' -prune -o -name '*.d' -print \
+	2>/dev/null)

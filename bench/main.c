@@ -38,8 +38,8 @@ seL4_Error bench_thread(struct rt_thread *t, seL4_Word prio, void (*fn)(void *),
 
 static void init_alloc(const seL4_BootInfo *bi)
 {
-    /* The runtime keeps the last empty slot for itself (runtime_exit_qemu). */
-    rt_alloc_init(&bench_alloc, seL4_CapInitThreadCNode, bi->empty.start, bi->empty.end - 1);
+    /* The runtime keeps the last two empty slots (runtime_exit_qemu, runtime_console_uart). */
+    rt_alloc_init(&bench_alloc, seL4_CapInitThreadCNode, bi->empty.start, bi->empty.end - 2);
     for (seL4_Word i = 0; i < bi->untyped.end - bi->untyped.start; i++) {
         const seL4_UntypedDesc *d = &bi->untypedList[i];
         if (!d->isDevice) {
@@ -54,6 +54,8 @@ int main(void)
         bench_rdtsc, bench_yield, bench_ipc_same_as, bench_ipc_cross_as, bench_signal_wait,
     };
     const seL4_BootInfo *bi = runtime_bootinfo();
+    /* Print through COM1 itself: production kernels have no debug console. */
+    runtime_console_uart();
     init_alloc(bi);
     if (seL4_TCB_SetPriority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, BENCH_ROOT_PRIO)) {
         printf("bench: cannot set the root thread's priority\n");

@@ -38,3 +38,8 @@ endef
 
 # $(call root_task,OUTPUT.elf,OBJECTS...): a root task (runtime's root start-up code first).
 root_task = $(call user_program,$(1),$(RUNTIME_ROOT_CRT) $(2))
+
+# A prerequisite that is never up to date: its target's recipe always runs (and decides
+# itself whether the target changes, as a call of another build system does).
+.PHONY: FORCE
+FORCE:

@@ -15,6 +15,17 @@ ALL_TARGETS += $(BAKE)
 .PHONY: tools-bake
 tools-bake: $(BAKE)
 
+# Preloaded into QEMU (`qemu-run -p`) by tests that open many host connections at once
+# through QEMU's host forwarding: raises that listening socket's backlog from libslirp's 1
+# (tools/hostfwd/backlog.c says why).
+HOSTFWD_BACKLOG_SO := $(BUILD)/tools/hostfwd-backlog.so
+$(HOSTFWD_BACKLOG_SO): tools/hostfwd/backlog.c
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	$(Q)$(HOSTCC) $(HOST_CFLAGS) -fPIC -shared -o $@ $< -ldl
+
+ALL_TARGETS += $(HOSTFWD_BACKLOG_SO)
+
 # Unikernel images: any $(BUILD)/<path>.uk.elf is linked by `bake link` (the platform's
 # recipe, platform/platform.mk) from the prerequisites a fragment gives it (its objects)
 # and, for a rump kernel, the components in its target-specific UK_RUMP (a list of bake

@@ -11,16 +11,6 @@
 
 struct cpu_features cpu_features;
 
-struct PACKED tss {
-    uint32_t reserved0;
-    uint64_t rsp[3];
-    uint64_t reserved1;
-    uint64_t ist[7];
-    uint64_t reserved2;
-    uint16_t reserved3;
-    uint16_t iomap_base;
-};
-
 struct PACKED descriptor_pointer {
     uint16_t limit;
     uint64_t base;
@@ -37,12 +27,12 @@ struct PACKED idt_entry {
 };
 
 static uint64_t gdt[7] ALIGNED(16);
-static struct tss tss ALIGNED(16);
+struct tss tss ALIGNED(16);
+_Static_assert(offsetof(struct tss, rsp) == 4, "entry.S reads RSP0 at TSS_RSP0");
 static struct idt_entry idt[256] ALIGNED(16);
 static uint8_t double_fault_stack[4096] ALIGNED(16);
 
 extern const uint64_t vector_table[256];
-extern user_context_t *current_context_top;
 
 static void detect_features(void)
 {
@@ -160,11 +150,4 @@ void cpu_init(void)
     setup_syscall();
     wrmsr(MSR_FS_BASE, 0);
     wrmsr(MSR_GS_BASE, 0);
-}
-
-void cpu_set_kernel_entry_stack(user_context_t *ctx)
-{
-    void *top = &ctx->fs_base;
-    tss.rsp[0] = (uint64_t)top;
-    current_context_top = top;
 }

@@ -2,15 +2,34 @@
  * Every way into and out of the kernel.
  *
  * Into: `syscall`, and interrupts/exceptions. Both leave the user's registers in the
- * current thread's user_context_t (see object.h): the TSS stack pointer and
- * `current_context_top` point just past its interrupt-frame part, so the CPU (for
- * interrupts) or the syscall stub pushes the frame straight into the TCB, then the stub
+ * current thread's user_context_t (see object.h): the TSS stack pointer (RSP0) points just
+ * past its interrupt-frame part, so the CPU (for interrupts) or the syscall stub (which
+ * reads RSP0 itself) pushes the frame straight into the TCB, then the stub
  * pushes the general registers after it and switches to the one kernel stack. The kernel
  * never returns into an entry: it leaves through restore_user_context().
  */
+#define TSS_RSP0 4 /* offset of RSP0 in the TSS (checked in cpu.c) */
 #define USER_CS 0x23
 #define USER_SS 0x1b
 #define VECTOR_SYSCALL 0x100
+
+/* Offsets in user_context_t (object.h, checked there). */
+#define CTX_R15    0
+#define CTX_R14    8
+#define CTX_R13    16
+#define CTX_R12    24
+#define CTX_R10    40
+#define CTX_R9     48
+#define CTX_R8     56
+#define CTX_RBP    64
+#define CTX_RDI    72
+#define CTX_RSI    80
+#define CTX_RDX    88
+#define CTX_RBX    104
+#define CTX_RAX    112
+#define CTX_RIP    136
+#define CTX_RFLAGS 152
+#define CTX_RSP    160
 
     .macro push_gprs
     pushq %rax
@@ -57,11 +76,6 @@ kernel_stack_top:
 user_rsp_scratch:
     .quad 0
 
-    .data
-    .global current_context_top
-current_context_top:
-    .quad 0
-
     .text
 
 /*
@@ -71,7 +85,7 @@ current_context_top:
     .global syscall_entry
 syscall_entry:
     movq %rsp, user_rsp_scratch(%rip)
-    movq current_context_top(%rip), %rsp
+    movq tss+TSS_RSP0(%rip), %rsp
     pushq $USER_SS
     pushq user_rsp_scratch(%rip)
     pushq %r11
@@ -197,11 +211,23 @@ vector_table:
  */
     .global return_via_sysret
 return_via_sysret:
-    movq %rdi, %rsp
-    pop_gprs
-    movq 16(%rsp), %rcx /* rip */
-    movq 32(%rsp), %r11 /* rflags */
-    movq 40(%rsp), %rsp /* user rsp */
+    /* Loads, not pops: RCX and R11 take RIP and RFLAGS, RDI (the context) comes last. */
+    movq CTX_R15(%rdi), %r15
+    movq CTX_R14(%rdi), %r14
+    movq CTX_R13(%rdi), %r13
+    movq CTX_R12(%rdi), %r12
+    movq CTX_R10(%rdi), %r10
+    movq CTX_R9(%rdi), %r9
+    movq CTX_R8(%rdi), %r8
+    movq CTX_RBP(%rdi), %rbp
+    movq CTX_RSI(%rdi), %rsi
+    movq CTX_RDX(%rdi), %rdx
+    movq CTX_RBX(%rdi), %rbx
+    movq CTX_RAX(%rdi), %rax
+    movq CTX_RIP(%rdi), %rcx
+    movq CTX_RFLAGS(%rdi), %r11
+    movq CTX_RSP(%rdi), %rsp
+    movq CTX_RDI(%rdi), %rdi
     sysretq
 
     .global return_via_iret

@@ -7,19 +7,14 @@
 #include <machine.h>
 #include <printk.h>
 
-static tcb_t *fpu_owner;
-static bool fpu_trapping; /* CR0.TS as last written: CR0 writes are slow, so skip repeats */
+tcb_t *fpu_owner;
+bool fpu_trapping;
 static uint8_t fpu_initial_state[512] ALIGNED(16);
 
 static void fpu_trap_on_use(bool trap)
 {
     if (trap != fpu_trapping) {
-        if (trap) {
-            set_ts();
-        } else {
-            clts();
-        }
-        fpu_trapping = trap;
+        fpu_set_trapping(trap);
     }
 }
 
@@ -54,12 +49,6 @@ void fpu_thread_deleted(tcb_t *tcb)
     if (fpu_owner == tcb) {
         fpu_owner = 0;
     }
-}
-
-/* Called when returning to `tcb`: registers are usable at once only if they are its own. */
-void fpu_prepare_return(tcb_t *tcb)
-{
-    fpu_trap_on_use(fpu_owner != tcb);
 }
 
 /* Makes the FPU registers' owner's saved copy current (before reading its state). */

@@ -16,7 +16,7 @@
 #define VECTOR_PIC_FIRST 0x20
 #define VECTOR_PIC_LAST  0x2f
 
-static uint64_t loaded_fs_base, loaded_gs_base;
+uint64_t loaded_fs_base, loaded_gs_base;
 
 static void handle_irq_vector(word_t vector)
 {
@@ -99,18 +99,5 @@ void restore_user_context(void)
         idle_loop();
     }
     vspace_switch_to_thread(t);
-    cpu_set_kernel_entry_stack(&t->ctx);
-    if (t->ctx.fs_base != loaded_fs_base) {
-        wrmsr(MSR_FS_BASE, t->ctx.fs_base);
-        loaded_fs_base = t->ctx.fs_base;
-    }
-    if (t->ctx.gs_base != loaded_gs_base) {
-        wrmsr(MSR_GS_BASE, t->ctx.gs_base);
-        loaded_gs_base = t->ctx.gs_base;
-    }
-    fpu_prepare_return(t);
-    if (t->ctx.vector == VECTOR_SYSCALL) {
-        return_via_sysret(&t->ctx);
-    }
-    return_via_iret(&t->ctx);
+    return_to_user(t);
 }

@@ -149,7 +149,6 @@ cap_t cap_cnode_new(void *ptr, word_t radix, word_t guard_size, word_t guard);
 cap_t cap_untyped_new(paddr_t paddr, word_t size_bits, bool is_device, word_t free_index);
 cap_t cap_endpoint_new(void *ep, word_t badge, seL4_CapRights_t rights);
 cap_t cap_notification_new(void *ntfn, word_t badge, seL4_CapRights_t rights);
-cap_t cap_reply_new(void *tcb, bool master, bool can_grant);
 cap_t cap_thread_new(void *tcb);
 cap_t cap_irq_handler_new(word_t irq);
 cap_t cap_zombie_new(void *slots, enum zombie_kind kind, word_t radix, word_t remaining);
@@ -159,6 +158,17 @@ cap_t cap_pml4_new(void *ptr);
 cap_t cap_asid_pool_new(void *ptr, word_t asid_base);
 cap_t cap_io_port_new(word_t first, word_t last);
 cap_t cap_simple_new(enum cap_type type);
+
+/* Inline: every Call makes one. */
+static inline cap_t cap_reply_new(void *tcb, bool master, bool can_grant)
+{
+    cap_t c = cap_null_new();
+    c.reply.type = cap_reply;
+    c.reply.master = master;
+    c.reply.can_grant = can_grant;
+    c.reply.tcb = (uint64_t)tcb;
+    return c;
+}
 
 static inline void *cap_endpoint_ptr(cap_t cap)
 {

@@ -18,8 +18,9 @@ exception_t decode_invocation(word_t label, word_t length, word_t cptr, cte_t *s
 
 /* --- src/fastpath.c: Call and ReplyRecv without the general path ---------------------- */
 
-/* Does not return when it handled the call. */
-bool fastpath_try(long number);
+/* Each returns only if the general path must handle the call. */
+void fastpath_call(tcb_t *t);
+void fastpath_reply_recv(tcb_t *t);
 
 /* --- src/debug.c: the debug system calls (debug configuration only) ------------------- */
 
@@ -51,6 +52,7 @@ bool accounting_syscall(long number); /* false: not an accounting call */
 void accounting_kernel_entry(void);
 void accounting_switch(tcb_t *from, tcb_t *to);
 void accounting_kernel_exit(void);
+void accounting_switch_and_exit(tcb_t *from, tcb_t *to); /* both, at one moment */
 void accounting_reset_all(void);
 void accounting_forget(tcb_t *t); /* t is being destroyed */
 #else
@@ -69,6 +71,11 @@ static inline void accounting_switch(tcb_t *from, tcb_t *to)
 }
 static inline void accounting_kernel_exit(void)
 {
+}
+static inline void accounting_switch_and_exit(tcb_t *from, tcb_t *to)
+{
+    (void)from;
+    (void)to;
 }
 static inline void accounting_reset_all(void)
 {
@@ -144,6 +151,24 @@ bool is_mdb_parent_of(cte_t *parent, cte_t *child);
 bool same_region_as(cap_t a, cap_t b);
 bool same_object_as(cap_t a, cap_t b);
 
+/*
+ * Reply caps come and go with every Call and reply (the fast path included), so they skip
+ * the general checks: a reply cap is never revocable (inserted, it is a plain child of the
+ * master reply cap, as cte_insert would make it) and deleting it finalises nothing
+ * (finalise_cap has no case for it).
+ */
+static inline void cte_insert_reply(cap_t reply, cte_t *master, cte_t *dest)
+{
+    dest->cap = reply;
+    mdb_link_after(master, dest, false, false);
+}
+
+static inline void cte_delete_reply(cte_t *slot)
+{
+    mdb_unlink(slot);
+    slot->cap = cap_null_new();
+}
+
 typedef struct derive_result {
     exception_t status;
     cap_t cap;
@@ -158,7 +183,18 @@ void send_ipc(bool blocking, bool do_call, word_t badge, bool can_grant, bool ca
 void receive_ipc(tcb_t *receiver, cap_t ep_cap, bool blocking);
 void do_reply_transfer(tcb_t *sender, tcb_t *receiver, cte_t *reply_slot, bool grant);
 void cancel_ipc(tcb_t *t);
-void ep_enqueue(endpoint_t *ep, tcb_t *t);
+/* At the tail of the endpoint's queue. Inline: the fast path's ReplyRecv queues every time. */
+static inline void ep_enqueue(endpoint_t *ep, tcb_t *t)
+{
+    t->ep_next = 0;
+    t->ep_prev = ep->tail;
+    if (ep->tail) {
+        ep->tail->ep_next = t;
+    } else {
+        ep->head = t;
+    }
+    ep->tail = t;
+}
 void ep_dequeue(endpoint_t *ep, tcb_t *t);
 void cancel_all_ipc(endpoint_t *ep);
 void cancel_badged_sends(endpoint_t *ep, word_t badge);
@@ -211,7 +247,21 @@ void sched_yield(void);
 void sched_timer_tick(void);
 void sched_set_priority(tcb_t *t, word_t prio);
 void sched_set_domain(tcb_t *t, word_t domain);
-int sched_highest_ready_priority(void); /* in the current domain; -1 when none is ready */
+/* Per domain, one bit per priority that has ready threads. */
+extern uint64_t ready_bitmap[CONFIG_NUM_DOMAINS][CONFIG_NUM_PRIORITIES / 64];
+extern word_t current_domain;
+
+/* In the current domain; -1 when none is ready. Inline: the fast path asks. */
+static inline int sched_highest_ready_priority(void)
+{
+    const uint64_t *bitmap = ready_bitmap[current_domain];
+    for (int w = CONFIG_NUM_PRIORITIES / 64 - 1; w >= 0; w--) {
+        if (bitmap[w]) {
+            return w * 64 + 63 - __builtin_clzl(bitmap[w]);
+        }
+    }
+    return -1;
+}
 
 /* Thread state transitions that keep the run queues consistent. */
 void thread_set_state(tcb_t *t, enum thread_state s);
@@ -292,5 +342,25 @@ void vspace_delete_asid(word_t asid, uint64_t *pml4);
 void vspace_delete_asid_pool(word_t asid_base, void *pool);
 void vspace_switch_to_thread(tcb_t *t);
 bool vspace_is_valid_root(cap_t cap);
+extern asid_pool_t *asid_table[BIT(seL4_NumASIDPoolsBits)];
+
+/*
+ * The page tables t runs on: its VSpace root while the cap in its TCB is a PML4 still
+ * assigned to the ASID the cap names, else 0 (never a root: RAM below 1 MiB is not handed
+ * out). Inline: every switch between threads asks.
+ */
+static inline paddr_t vspace_root_paddr(const tcb_t *t)
+{
+    cap_t root = t->slots[TCB_VTABLE].cap;
+    if (cap_get_type(root) != cap_pml4 || !root.pml4.is_mapped) {
+        return 0;
+    }
+    asid_pool_t *pool = asid_table[root.pml4.asid >> seL4_ASIDPoolIndexBits];
+    if (!pool ||
+        pool->vspaces[root.pml4.asid & MASK(seL4_ASIDPoolIndexBits)] != (uint64_t *)root.pml4.ptr) {
+        return 0;
+    }
+    return paddr_from_ptr((void *)root.pml4.ptr);
+}
 void vspace_handle_page_fault(tcb_t *t, word_t error_code);
 word_t asid_alloc_initial_pool(void *pool_object, word_t asid_base);

@@ -35,6 +35,37 @@ static inline void mdb_set_next(cte_t *slot, cte_t *next)
     slot->mdb.next = (uint64_t)next & MASK(48);
 }
 
+/* Puts dest (not in the list) directly after src, with the given flags. */
+static inline void mdb_link_after(cte_t *src, cte_t *dest, bool revocable, bool first_badged)
+{
+    mdb_node_t node = src->mdb; /* its next becomes dest's */
+    node.prev = src;
+    node.revocable = revocable;
+    node.first_badged = first_badged;
+    dest->mdb = node;
+    mdb_set_next(src, dest);
+    if (node.next) {
+        mdb_next(dest)->mdb.prev = dest;
+    }
+}
+
+/* Takes slot out of the list (its flags cleared); the cap stays for the caller to clear. */
+static inline void mdb_unlink(cte_t *slot)
+{
+    cte_t *prev = slot->mdb.prev;
+    uint64_t next_bits = slot->mdb.next;
+    if (prev) {
+        prev->mdb.next = next_bits;
+    }
+    if (next_bits) {
+        cte_t *next = mdb_next(slot);
+        next->mdb.prev = prev;
+        /* The child of a badged cap stays the first of its badge. */
+        next->mdb.first_badged = next->mdb.first_badged || slot->mdb.first_badged;
+    }
+    slot->mdb = (mdb_node_t){0};
+}
+
 /* --- Endpoints ------------------------------------------------------------------------------- */
 
 /*
@@ -172,6 +203,13 @@ typedef struct tcb {
 } tcb_t;
 
 _Static_assert(sizeof(tcb_t) <= BIT(seL4_TCBBits), "TCB fits its object");
+/* entry.S reads these by offset (CTX_*). */
+_Static_assert(offsetof(user_context_t, r15) == 0 && offsetof(user_context_t, r12) == 24 &&
+                   offsetof(user_context_t, r10) == 40 && offsetof(user_context_t, rbp) == 64 &&
+                   offsetof(user_context_t, rdi) == 72 && offsetof(user_context_t, rax) == 112 &&
+                   offsetof(user_context_t, rip) == 136 &&
+                   offsetof(user_context_t, rflags) == 152 && offsetof(user_context_t, rsp) == 160,
+               "user_context_t layout as entry.S expects");
 _Static_assert((offsetof(tcb_t, ctx) + offsetof(user_context_t, fs_base)) % 16 == 0,
                "the CPU's interrupt frame must end on a 16-byte boundary");
 
@@ -184,6 +222,15 @@ static inline cte_t *tcb_slot(tcb_t *tcb, enum tcb_slot which)
 {
     return &tcb->slots[which];
 }
+
+/* --- ASID pools ------------------------------------------------------------------------ */
+
+/* A pool of 512 ASIDs: the VSpace root (PML4) assigned to each, or 0. */
+typedef struct asid_pool {
+    uint64_t *vspaces[BIT(seL4_ASIDPoolIndexBits)];
+} asid_pool_t;
+
+_Static_assert(sizeof(asid_pool_t) == BIT(seL4_ASIDPoolBits), "an ASID pool is one page");
 
 /* --- Address conversion --------------------------------------------------------------- */
 

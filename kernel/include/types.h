@@ -22,12 +22,13 @@ typedef uint64_t pptr_t; /* kernel virtual address of an object in the physical 
 #define MAX(a, b)        ((a) > (b) ? (a) : (b))
 #define ARRAY_SIZE(a)    (sizeof(a) / sizeof((a)[0]))
 
-#define UNUSED      __attribute__((unused))
-#define NORETURN    __attribute__((noreturn))
-#define PACKED      __attribute__((packed))
-#define ALIGNED(n)  __attribute__((aligned(n)))
-#define likely(x)   __builtin_expect(!!(x), 1)
-#define unlikely(x) __builtin_expect(!!(x), 0)
+#define UNUSED        __attribute__((unused))
+#define NORETURN      __attribute__((noreturn))
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#define PACKED        __attribute__((packed))
+#define ALIGNED(n)    __attribute__((aligned(n)))
+#define likely(x)     __builtin_expect(!!(x), 1)
+#define unlikely(x)   __builtin_expect(!!(x), 0)
 
 /* The result of a kernel operation: EXCEPTION_NONE, or an error to report to the caller. */
 typedef enum exception {

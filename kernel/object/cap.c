@@ -53,15 +53,6 @@ cap_t cap_notification_new(void *ntfn, word_t badge, seL4_CapRights_t rights)
     return c;
 }
 
-cap_t cap_reply_new(void *tcb, bool master, bool can_grant)
-{
-    cap_t c = cap_simple_new(cap_reply);
-    c.reply.master = master;
-    c.reply.can_grant = can_grant;
-    c.reply.tcb = (uint64_t)tcb;
-    return c;
-}
-
 cap_t cap_thread_new(void *tcb)
 {
     cap_t c = cap_simple_new(cap_thread);

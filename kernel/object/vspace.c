@@ -16,13 +16,7 @@
 #define ASID_LOW_BITS  seL4_ASIDPoolIndexBits
 #define ASID_POOL_SIZE BIT(ASID_LOW_BITS)
 
-typedef struct asid_pool {
-    uint64_t *vspaces[ASID_POOL_SIZE];
-} asid_pool_t;
-
-_Static_assert(sizeof(asid_pool_t) == BIT(seL4_ASIDPoolBits), "an ASID pool is one page");
-
-static asid_pool_t *asid_table[NUM_ASID_POOLS];
+asid_pool_t *asid_table[NUM_ASID_POOLS];
 
 /* Levels: 3 = PML4 (entries map PDPTs), 2 = PDPT, 1 = PD, 0 = PT. bitsLeft per missing level. */
 static const word_t level_shift[] = {12, 21, 30, 39};
@@ -204,13 +198,12 @@ bool vspace_is_valid_root(cap_t cap)
     return cap_get_type(cap) == cap_pml4 && cap.pml4.is_mapped;
 }
 
+/* A thread without a valid VSpace runs on the kernel's page tables: its first access faults. */
 void vspace_switch_to_thread(tcb_t *t)
 {
-    cap_t root = tcb_slot(t, TCB_VTABLE)->cap;
-    paddr_t target = kernel_pml4_paddr();
-    if (vspace_is_valid_root(root) &&
-        find_vspace_for_asid(root.pml4.asid) == (uint64_t *)root.pml4.ptr) {
-        target = paddr_from_ptr((void *)root.pml4.ptr);
+    paddr_t target = vspace_root_paddr(t);
+    if (!target) {
+        target = kernel_pml4_paddr();
     }
     if (read_cr3() != target) {
         write_cr3(target);

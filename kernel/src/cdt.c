@@ -197,19 +197,6 @@ bool is_final_capability(cte_t *slot)
     return !(next && same_object_as(slot->cap, next->cap));
 }
 
-static void link_after(cte_t *src, cte_t *dest, bool revocable, bool first_badged)
-{
-    cte_t *next = mdb_next(src);
-    dest->mdb.prev = src;
-    mdb_set_next(dest, next);
-    dest->mdb.revocable = revocable;
-    dest->mdb.first_badged = first_badged;
-    mdb_set_next(src, dest);
-    if (next) {
-        next->mdb.prev = dest;
-    }
-}
-
 void cte_insert(cap_t new_cap, cte_t *src, cte_t *dest)
 {
     kassert(cap_is_null(dest->cap));
@@ -221,14 +208,14 @@ void cte_insert(cap_t new_cap, cte_t *src, cte_t *dest)
         src->cap.untyped.free_index = BIT(src->cap.untyped.size_bits - seL4_MinUntypedBits);
     }
     dest->cap = new_cap;
-    link_after(src, dest, revocable, revocable);
+    mdb_link_after(src, dest, revocable, revocable);
 }
 
 void cte_insert_new_object(cte_t *parent, cte_t *dest, cap_t cap)
 {
     kassert(cap_is_null(dest->cap));
     dest->cap = cap;
-    link_after(parent, dest, true, true);
+    mdb_link_after(parent, dest, true, true);
 }
 
 void cte_move(cap_t new_cap, cte_t *src, cte_t *dest)
@@ -278,17 +265,8 @@ static void empty_slot(cte_t *slot, cap_t cleanup)
     if (cap_is_null(slot->cap)) {
         return;
     }
-    cte_t *prev = mdb_prev(slot), *next = mdb_next(slot);
-    if (prev) {
-        mdb_set_next(prev, next);
-    }
-    if (next) {
-        next->mdb.prev = prev;
-        /* The child of a badged cap stays the first of its badge. */
-        next->mdb.first_badged = next->mdb.first_badged || slot->mdb.first_badged;
-    }
+    mdb_unlink(slot);
     slot->cap = cap_null_new();
-    memset(&slot->mdb, 0, sizeof(slot->mdb));
     post_cap_deletion(cleanup);
 }
 
@@ -341,6 +319,10 @@ exception_t cte_delete(cte_t *slot)
 void cte_delete_one(cte_t *slot)
 {
     if (cap_is_null(slot->cap)) {
+        return;
+    }
+    if (cap_get_type(slot->cap) == cap_reply) {
+        cte_delete_reply(slot);
         return;
     }
     finalise_result_t r = finalise_cap(slot->cap, is_final_capability(slot));

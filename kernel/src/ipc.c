@@ -229,18 +229,6 @@ static void do_ipc_transfer(tcb_t *sender, endpoint_t *ep, word_t badge, bool ca
 
 /* --- Endpoint queues ------------------------------------------------------------------ */
 
-void ep_enqueue(endpoint_t *ep, tcb_t *t)
-{
-    t->ep_next = 0;
-    t->ep_prev = ep->tail;
-    if (ep->tail) {
-        ep->tail->ep_next = t;
-    } else {
-        ep->head = t;
-    }
-    ep->tail = t;
-}
-
 void ep_dequeue(endpoint_t *ep, tcb_t *t)
 {
     if (t->ep_prev) {
@@ -275,7 +263,7 @@ void setup_caller_cap(tcb_t *sender, tcb_t *receiver, bool can_grant)
     cte_t *caller_slot = tcb_slot(receiver, TCB_CALLER);
     kassert(cap_get_type(reply_slot->cap) == cap_reply && reply_slot->cap.reply.master);
     kassert(cap_is_null(caller_slot->cap));
-    cte_insert(cap_reply_new(sender, false, can_grant), reply_slot, caller_slot);
+    cte_insert_reply(cap_reply_new(sender, false, can_grant), reply_slot, caller_slot);
 }
 
 void delete_caller_cap(tcb_t *receiver)

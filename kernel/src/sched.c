@@ -21,7 +21,7 @@ struct ready_queue {
     tcb_t *head, *tail;
 };
 static struct ready_queue ready_queues[CONFIG_NUM_DOMAINS][CONFIG_NUM_PRIORITIES];
-static uint64_t ready_bitmap[CONFIG_NUM_DOMAINS][CONFIG_NUM_PRIORITIES / 64];
+uint64_t ready_bitmap[CONFIG_NUM_DOMAINS][CONFIG_NUM_PRIORITIES / 64];
 static tcb_t idle_tcb ALIGNED(BIT(seL4_TCBBits));
 
 void sched_init(void)
@@ -32,17 +32,6 @@ void sched_init(void)
     current_thread = idle_thread;
     scheduler_action = ACTION_CHOOSE_NEW;
     domain_init();
-}
-
-int sched_highest_ready_priority(void)
-{
-    const uint64_t *bitmap = ready_bitmap[current_domain];
-    for (int w = CONFIG_NUM_PRIORITIES / 64 - 1; w >= 0; w--) {
-        if (bitmap[w]) {
-            return w * 64 + 63 - __builtin_clzl(bitmap[w]);
-        }
-    }
-    return -1;
 }
 
 static void queue_insert(tcb_t *t, bool at_head)

@@ -217,7 +217,11 @@ void c_handle_syscall(void)
     accounting_kernel_entry();
     t->ctx.fault_ip = t->ctx.rip - 2; /* the syscall instruction itself */
     long number = (long)t->ctx.rdx;
-    fastpath_try(number);
+    if (number == seL4_SysCall) {
+        fastpath_call(t);
+    } else if (number == seL4_SysReplyRecv) {
+        fastpath_reply_recv(t);
+    }
     if (number >= seL4_SysNBRecv && number <= seL4_SysCall) {
         handle_api_syscall(number);
     } else {

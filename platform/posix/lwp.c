@@ -255,22 +255,25 @@ int _lwp_getname(lwpid_t id, char *name, size_t len)
 
 /* --- Parking: what libpthread's mutexes and condition variables sleep on ------------------- */
 
-/* Monotonic deadline (ns) of a park timeout; 0 = none. */
+/*
+ * Monotonic deadline (ns, the platform's clock) of a park timeout; 0 = none. An absolute
+ * timeout is on the caller's clock as the rump kernel keeps it: both its wall clock and its
+ * monotonic clock (which starts when the rump kernel boots, not when the platform's does)
+ * differ from the platform's, so the time left is measured on the caller's clock.
+ */
 static uint64_t park_deadline(clockid_t clock, int flags, const struct timespec *ts)
 {
     uint64_t now = pf_clock_monotonic();
-    uint64_t t = (uint64_t)ts->tv_sec * PF_NSEC_PER_SEC + (uint64_t)ts->tv_nsec;
     if (!(flags & TIMER_ABSTIME)) {
-        return now + t;
+        return now + (uint64_t)ts->tv_sec * PF_NSEC_PER_SEC + (uint64_t)ts->tv_nsec;
     }
-    if (clock == CLOCK_REALTIME) {
-        struct timespec real;
-        clock_gettime(CLOCK_REALTIME, &real);
-        int64_t delta = (int64_t)(ts->tv_sec - real.tv_sec) * (int64_t)PF_NSEC_PER_SEC +
-                        (ts->tv_nsec - real.tv_nsec);
-        return delta > 0 ? now + (uint64_t)delta : now;
+    struct timespec then;
+    if (clock_gettime(clock, &then) != 0) {
+        return now; /* a clock the kernel does not know: time out at once */
     }
-    return t; /* CLOCK_MONOTONIC: the rump kernel's and the platform's are the same clock */
+    int64_t delta = (int64_t)(ts->tv_sec - then.tv_sec) * (int64_t)PF_NSEC_PER_SEC +
+                    (ts->tv_nsec - then.tv_nsec);
+    return delta > 0 ? now + (uint64_t)delta : now;
 }
 
 int _lwp_unpark(lwpid_t id, const void *hint)
@@ -300,6 +303,18 @@ ssize_t _lwp_unpark_all(const lwpid_t *ids, size_t n, const void *hint)
     return 0;
 }
 
+/*
+ * A park cut short by a signal: as NetBSD's kernel does on the way out of the system call,
+ * the handlers run before it returns EINTR (libpthread then parks again). Without this the
+ * signal stays pending, the next park returns at once, and the thread spins.
+ */
+static int interrupted(void)
+{
+    posix_signal_deliver();
+    errno = EINTR;
+    return -1;
+}
+
 int ___lwp_park60(clockid_t clock, int flags, const struct timespec *ts, lwpid_t unpark,
                   const void *hint, const void *unparkhint)
 {
@@ -314,8 +329,7 @@ int ___lwp_park60(clockid_t clock, int flags, const struct timespec *ts, lwpid_t
         return -1;
     }
     if (posix_signal_deliverable()) {
-        errno = EINTR;
-        return -1;
+        return interrupted();
     }
     uint64_t deadline = ts ? park_deadline(clock, flags, ts) : 0;
     if (ts && deadline <= pf_clock_monotonic()) {
@@ -326,11 +340,11 @@ int ___lwp_park60(clockid_t clock, int flags, const struct timespec *ts, lwpid_t
     l->interrupted = false;
     int r = pf_block(&l->park_queue, deadline);
     l->parked = false;
-    if (r == ETIMEDOUT || l->interrupted) {
-        errno = r == ETIMEDOUT ? ETIMEDOUT : EINTR;
+    if (r == ETIMEDOUT) {
+        errno = ETIMEDOUT;
         return -1;
     }
-    return 0;
+    return l->interrupted ? interrupted() : 0;
 }
 
 void posix_lwp_interrupt(struct posix_lwp *l)

@@ -80,6 +80,11 @@ void posix_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 __attribute__((noreturn)) void posix_fail(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 
+/* --- timecounter.c ------------------------------------------------------------------------ */
+
+/* Gives the booted rump kernel the platform's monotonic clock as its timecounter. */
+void posix_timecounter_init(void);
+
 /* --- config.c, etc.c ------------------------------------------------------------------------ */
 
 /* File systems, /etc, network and working directory from the system description. */

@@ -64,6 +64,15 @@ RUMPRUN_CC := $(RUMPRUN_SYSROOT)/bin/x86_64-rumprun-netbsd-gcc
 # ld would mark the program as needing an executable stack, which no unikernel has.
 POSIX_PROGRAM_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wl,-z,noexecstack
 
+# $(call posix_unikernel,PROGRAM[,BAKE LINK OPTIONS]): PROGRAM.uk.elf, the unikernel bake
+# makes of PROGRAM (a program Rumprun's compiler driver linked, by any build system).
+define posix_unikernel
+$(1).uk.elf: $(1) $$(POSIX_LIB) $$(POSIX_PLATFORM) $$(POSIX_PCI_LIB) $$(PLATFORM_LDS) $$(BAKE)
+	@echo "  BAKE    $$@"
+	$$(Q)RUMPRUN_SYSROOT=$$(RUMPRUN_SYSROOT) $$(BAKE) link --ld $$(LD) --build $$(BUILD) \
+		--deps $$@.d -o $$@ $(2) $(1)
+endef
+
 # $(call posix_program,OUT,SOURCES[,CFLAGS[,BAKE LINK OPTIONS]]): OUT, the program built
 # from SOURCES with Rumprun's toolchain, and OUT.uk.elf, the unikernel bake makes of it.
 define posix_program
@@ -71,8 +80,5 @@ $(1): $(2)
 	@mkdir -p $$(@D)
 	@echo "  RRCC    $$@"
 	$$(Q)$$(RUMPRUN_CC) $$(POSIX_PROGRAM_CFLAGS) $(3) -o $$@ $(2)
-$(1).uk.elf: $(1) $$(POSIX_LIB) $$(POSIX_PLATFORM) $$(POSIX_PCI_LIB) $$(PLATFORM_LDS) $$(BAKE)
-	@echo "  BAKE    $$@"
-	$$(Q)RUMPRUN_SYSROOT=$$(RUMPRUN_SYSROOT) $$(BAKE) link --ld $$(LD) --build $$(BUILD) \
-		--deps $$@.d -o $$@ $(4) $(1)
+$(call posix_unikernel,$(1),$(4))
 endef

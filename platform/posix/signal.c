@@ -24,6 +24,7 @@
 #include <signal.h>
 #include <string.h>
 #include <time.h>
+#include <ucontext.h>
 
 static struct sigaction actions[NSIG];
 static sigset_t process_pending;
@@ -148,7 +149,12 @@ static void run_action(struct posix_lwp *l, int sig, bool thread_directed)
         info.si_signo = sig;
         info.si_code = thread_directed ? SI_LWP : SI_USER;
         info.si_pid = posix_pid;
-        action.sa_sigaction(sig, &info, 0);
+        /* The context: the mask the handler interrupted (registers are not captured). */
+        ucontext_t context;
+        memset(&context, 0, sizeof(context));
+        context.uc_flags = _UC_SIGMASK;
+        context.uc_sigmask = saved;
+        action.sa_sigaction(sig, &info, &context);
     } else {
         action.sa_handler(sig);
     }
@@ -345,14 +351,15 @@ int __sigaltstack14(const stack_t *ss, stack_t *oss)
     return 0;
 }
 
-/* The process is the only one there is: pid 0, -1 and its own pid all mean it. */
+/* The process is the only one there is: pid 0, -1, its own pid and its process group (the
+ * same number, negated: start.c makes it a group leader) all mean it. */
 int kill(pid_t pid, int sig)
 {
     if (sig < 0 || sig >= NSIG) {
         errno = EINVAL;
         return -1;
     }
-    if (pid != posix_pid && pid != 0 && pid != -1) {
+    if (pid != posix_pid && pid != 0 && pid != -1 && pid != -posix_pid) {
         errno = ESRCH;
         return -1;
     }

@@ -18,6 +18,7 @@
 #include <sys/exec_elf.h>
 #include <sys/resource.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,6 +102,7 @@ static void boot_kernel(void)
     if (error) {
         posix_fail("the rump kernel did not boot (rump_init: error %d)", error);
     }
+    posix_timecounter_init();
     /* A process of its own, with the kernel's console on descriptors 0, 1 and 2. */
     error = rump_pub_lwproc_rfork(RUMP_RFFDG);
     if (error) {
@@ -108,6 +110,17 @@ static void boot_kernel(void)
     }
     posix_lwp_self()->rump_lwp = rump_pub_lwproc_curlwp();
     posix_pid = getpid();
+    /* Its own session and process group, as init gives every session it starts (the rump
+     * kernel leaves a new process in process group 0, which no NetBSD program ever sees). */
+    if (setsid() < 0) {
+        posix_fail("cannot make the program a session leader (error %d)", errno);
+    }
+    /* The kernel's console is write-only: standard input is /dev/null instead, so that
+     * reading it gives end of file rather than EBADF. */
+    int null = open("/dev/null", O_RDONLY);
+    if (null < 0 || dup2(null, 0) != 0 || close(null) != 0) {
+        posix_fail("cannot open /dev/null as standard input (error %d)", errno);
+    }
 }
 
 /* Copies NULL-terminated strings to the heap into vec[0..n-1], vec[n] = NULL. */

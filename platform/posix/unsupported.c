@@ -8,15 +8,17 @@
  */
 #include <errno.h>
 
-static int not_supported(void)
+/* long: -1 in all of %rax, so that callers expecting an ssize_t (msgrcv, mq_receive)
+ * see -1 too, not 4294967295; callers expecting an int read %eax, also -1. */
+static long not_supported(void)
 {
     errno = ENOSYS;
     return -1;
 }
 
 #define NOT_SUPPORTED(name)     \
-    int name(void);             \
-    int name(void)              \
+    long name(void);            \
+    long name(void)             \
     {                           \
         return not_supported(); \
     }
@@ -35,7 +37,7 @@ int execve(const char *path, char *const argv[], char *const envp[])
     (void)path;
     (void)argv;
     (void)envp;
-    return not_supported();
+    return (int)not_supported();
 }
 
 /* Other processes and programs. */

@@ -6,8 +6,13 @@
  */
 #include "hyp.h"
 
+/*
+ * On failure *memp is null, as NetBSD's own hypervisor layer leaves it: parts of the rump
+ * kernel look at the pointer rather than the error (a stale value there was taken for a page).
+ */
 int rumpuser_malloc(size_t len, int alignment, void **memp)
 {
+    *memp = 0;
     if (alignment < 0 || (alignment & (alignment - 1))) {
         return EINVAL;
     }
@@ -33,6 +38,7 @@ int rumpuser_anonmmap(void *prefaddr, size_t size, int alignbit, int exec, void 
 {
     (void)prefaddr;
     (void)exec;
+    *memp = 0;
     if (alignbit < 0 || alignbit > 40) {
         return EINVAL;
     }

@@ -91,13 +91,18 @@ void rumpuser_exit(int value)
 }
 
 /*
- * A rump kernel built as the program's kernel (NetBSD's libc calls straight into it) calls
- * this at the end of every system call, outside the kernel: the thread's errno (which is
- * NetBSD libc's too, pf_errno), and the point where the program runtime delivers signals.
+ * The rump kernel calls this at the end of every system call (rump_sys_*, or NetBSD libc's
+ * calls when it is libc's kernel), outside the kernel, with 0 after a success: the
+ * thread's errno (which is NetBSD libc's too, pf_errno), and the point where the program
+ * runtime delivers signals. errno takes errors only: a successful call leaves it as it
+ * was, as NetBSD's own system call stubs do and POSIX requires (no function sets errno to
+ * 0).
  */
 void rumpuser_seterrno(int error)
 {
-    errno = error;
+    if (error) {
+        errno = error;
+    }
     if (pf_hooks.syscall_done) {
         pf_hooks.syscall_done();
     }

@@ -44,12 +44,25 @@ const struct uk_init *pf_init(void)
     return pf_uk;
 }
 
-/* Before TLS exists nothing can use the IPC buffer, so the kernel's debug console it is. */
+/*
+ * Before TLS exists libsel4 cannot reach the IPC buffer, so the message goes out through
+ * the service endpoint in calls of at most four message registers, which travel in CPU
+ * registers: 24 bytes a call. Then the unikernel exits with status 255.
+ */
 static void __attribute__((noreturn)) early_fail(const char *msg)
 {
-    while (*msg) {
-        seL4_DebugPutChar(*msg++);
+    size_t len = strlen(msg);
+    for (size_t off = 0; off < len; off += 3 * sizeof(seL4_Word)) {
+        seL4_Word n = len - off < 3 * sizeof(seL4_Word) ? len - off : 3 * sizeof(seL4_Word);
+        seL4_Word mr[4] = {n, 0, 0, 0};
+        memcpy(&mr[1], msg + off, n);
+        seL4_CallWithMRs(UK_SLOT_SERVICE,
+                         seL4_MessageInfo_new(UK_SVC_CONSOLE_WRITE, 0, 0, 1 + (n + 7) / 8), &mr[0],
+                         &mr[1], &mr[2], &mr[3]);
     }
+    seL4_Word status = 255;
+    seL4_CallWithMRs(UK_SLOT_SERVICE, seL4_MessageInfo_new(UK_SVC_EXIT, 0, 0, 1), &status, 0, 0, 0);
+    /* Only reached if the root task did not end it: stop without a word more. */
     seL4_TCB_Suspend(UK_SLOT_TCB);
     for (;;) {
         seL4_Yield();

@@ -72,7 +72,8 @@ enum uk_slot {
  *
  * Faults: the initial thread's fault endpoint is UK_SLOT_FAULT_EP. Threads the unikernel
  * creates should name it too (TCB_Configure fault_ep = UK_SLOT_FAULT_EP): the root task then
- * reports the fault, tears the whole unikernel down and applies its restart policy.
+ * reports the fault, tears the whole unikernel down and applies its restart policy. Any
+ * message sent on that cap is taken as a fault of this unikernel (its badge says whose).
  */
 #define UK_NOTIFY_TIMER 0
 /* Channel i of uk_init.channels[] sets bit UK_NOTIFY_CHANNEL + i (uk_channel.badge_bit). */
@@ -219,6 +220,7 @@ struct uk_init {
     seL4_Word tsc_hz;
     seL4_Word boot_epoch_seconds; /* UTC seconds since 1970 at boot_tsc */
     seL4_Word boot_tsc;
+    seL4_Word start_tsc; /* when the root task began to build this instance (restarts too) */
 
     /* Memory: untypeds the unikernel retypes itself; their sizes add up to mem_bytes. */
     seL4_Word mem_bytes;
@@ -266,8 +268,9 @@ struct uk_init {
  * otherwise one of the UK_E* codes below). Words are message registers.
  *
  * Console output is buffered per unikernel and printed a whole line at a time (a line
- * longer than the buffer is split), prefixed with "NAME: " when the system runs more than
- * one unikernel. Console input comes from the system console (COM1).
+ * longer than the buffer is split), always prefixed with "NAME: ", with control bytes, DEL
+ * and bytes above 0x7f shown as \xNN and carriage returns dropped. Console input comes
+ * from the system console (COM1).
  *
  * PCI configuration writes are checked: a BAR may only be written with all ones (the
  * sizing protocol) or with the value the root task found in it, and the MSI address and

@@ -40,8 +40,10 @@ static const struct {
     unsigned first, last;
     const char *user;
 } reserved_ports[] = {
+    {0x20, 0x21, "the kernel (the 8259 interrupt controller, which it keeps masked)"},
     {0x40, 0x43, "the root task's timer (PIT)"},
     {0x70, 0x71, "the root task's clock (CMOS RTC)"},
+    {0xa0, 0xa1, "the kernel (the second 8259 interrupt controller)"},
     {0xf4, 0xf7, "the QEMU exit device"},
     {0x3f8, 0x3ff, "the system console (COM1)"},
     {0xcf8, 0xcff, "the root task's PCI configuration access"},
@@ -231,6 +233,10 @@ int sysdesc_parse_size(const char *word, uint64_t max, uint64_t *out)
     case 'g':
         shift = 30;
         break;
+    case 'T':
+    case 't':
+        shift = 40;
+        break;
     }
     if (shift) {
         digits[n - 1] = 0;
@@ -286,6 +292,21 @@ static int valid_name(const char *s)
     return 1;
 }
 
+/*
+ * Names whose lines the root task prints itself ("roottask: ...", "system: ..."): a
+ * unikernel's console lines start with its name, so it must not be able to take these.
+ */
+const char *sysdesc_reserved_name(const char *name)
+{
+    static const char *const names[] = {"roottask", "system"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (!strcmp(name, names[i])) {
+            return names[i];
+        }
+    }
+    return 0;
+}
+
 static int section(struct sysdesc_parser *p, char *s)
 {
     size_t n = strlen(s);
@@ -306,6 +327,12 @@ static int section(struct sysdesc_parser *p, char *s)
             "bad unikernel name '%s' (1 to %d letters, digits, '-', '_', '.', starting "
             "with a letter or digit)",
             name, SYSDESC_NAME_MAX - 1);
+    }
+    if (sysdesc_reserved_name(name)) {
+        return sysdesc_fail(p,
+                            "unikernel name '%s' is reserved (the root task's own console lines "
+                            "start with it)",
+                            name);
     }
     struct sysdesc *d = p->desc;
     for (unsigned i = 0; i < d->count; i++) {
@@ -395,8 +422,16 @@ static int check_system(struct sysdesc_parser *p)
         p->line = 0;
         return sysdesc_fail(p, "no unikernels (add a [unikernel NAME] section)");
     }
+    unsigned shared = 0;
     for (unsigned i = 0; i < d->count; i++) {
         struct sysdesc_unikernel *uk = &d->uk[i];
+        if (uk->share && ++shared > SYSDESC_MAX_SHARED) {
+            p->line = uk->share_line;
+            return sysdesc_fail(p,
+                                "too many unikernels with a share (at most %d: one domain each, "
+                                "domain 0 is the root task's)",
+                                SYSDESC_MAX_SHARED);
+        }
         if (!uk->image_line) {
             p->line = uk->line;
             return sysdesc_fail(p, "unikernel '%s' has no image (add 'image = FILE')", uk->name);

@@ -30,6 +30,9 @@
 #define SYSDESC_DEFAULT_PRIORITY 100
 #define SYSDESC_MAX_PRIORITY     254 /* 255 is the root task's */
 #define SYSDESC_MAX_RESTARTS     1000
+#define SYSDESC_MAX_SHARE        100
+/* Unikernels with a share: one domain each, domain 0 being the root task's (16 domains). */
+#define SYSDESC_MAX_SHARED 15
 
 /* Channels (sysdesc_channel_keys.c): per unikernel, both ends counted; region sizes. */
 #define SYSDESC_MAX_CHANNELS         16
@@ -74,9 +77,10 @@ struct sysdesc_unikernel {
     unsigned priority;
     enum sysdesc_restart restart;
     unsigned restart_max;
+    unsigned share; /* CPU share in kernel ticks per round (0: none, runs with the root task) */
 
     /* Source lines, for messages about this unikernel found after parsing (0: not given). */
-    unsigned line, image_line, memory_line, priority_line, argv_line, restart_line;
+    unsigned line, image_line, memory_line, priority_line, argv_line, restart_line, share_line;
 
     /* argv and env: offsets into strings[]; argv defaults to { name }. */
     unsigned argc, envc;
@@ -179,3 +183,5 @@ void sysdesc_device_string(const struct sysdesc_device *d, char *buf, size_t siz
  */
 const char *sysdesc_reserved_ports(unsigned first, unsigned last);
 const char *sysdesc_reserved_irq(unsigned irq);
+/* Unikernel names the root task's own console lines use ("roottask", "system"), or 0. */
+const char *sysdesc_reserved_name(const char *name);

@@ -32,7 +32,8 @@ static int key_memory(struct sysdesc_parser *p, const char *key, const char *val
     }
     if (sysdesc_parse_size(word, SYSDESC_MAX_MEMORY, &v) < 0) {
         return sysdesc_fail(
-            p, "bad memory size '%s' (a number with an optional K, M or G, at most 1T)", value);
+            p, "bad memory size '%s' (a number with an optional K, M, G or T suffix, at most 1T)",
+            value);
     }
     if (v < SYSDESC_MIN_MEMORY || (v & 0xfff)) {
         return sysdesc_fail(p, "memory %s must be a multiple of 4K and at least 64K", value);
@@ -41,17 +42,29 @@ static int key_memory(struct sysdesc_parser *p, const char *key, const char *val
     return 0;
 }
 
-static int key_priority(struct sysdesc_parser *p, const char *key, const char *value)
+/* A key given at most once whose value is one number in [1, max], stored in *out. */
+static int once_number(struct sysdesc_parser *p, const char *key, const char *value, unsigned *line,
+                       uint64_t max, unsigned *out)
 {
     char word[32];
     uint64_t v;
-    if (once(p, key, &p->uk->priority_line) < 0 ||
-        sysdesc_single_word(p, key, value, word, sizeof(word)) < 0 ||
-        sysdesc_number_in_range(p, key, word, 1, SYSDESC_MAX_PRIORITY, &v) < 0) {
+    if (once(p, key, line) < 0 || sysdesc_single_word(p, key, value, word, sizeof(word)) < 0 ||
+        sysdesc_number_in_range(p, key, word, 1, max, &v) < 0) {
         return -1;
     }
-    p->uk->priority = (unsigned)v;
+    *out = (unsigned)v;
     return 0;
+}
+
+static int key_priority(struct sysdesc_parser *p, const char *key, const char *value)
+{
+    return once_number(p, key, value, &p->uk->priority_line, SYSDESC_MAX_PRIORITY,
+                       &p->uk->priority);
+}
+
+static int key_share(struct sysdesc_parser *p, const char *key, const char *value)
+{
+    return once_number(p, key, value, &p->uk->share_line, SYSDESC_MAX_SHARE, &p->uk->share);
 }
 
 static int key_argv(struct sysdesc_parser *p, const char *key, const char *value)
@@ -294,7 +307,7 @@ static const struct {
     {"image", key_image},     {"memory", key_memory}, {"priority", key_priority},
     {"argv", key_argv},       {"env", key_env},       {"pci", key_pci},
     {"ioports", key_ioports}, {"irq", key_irq},       {"restart", key_restart},
-    {"file", key_file},
+    {"file", key_file},       {"share", key_share},
 };
 
 sysdesc_key_parser *sysdesc_find_key(const char *name)

@@ -28,7 +28,7 @@ int sysdesc_single_word(struct sysdesc_parser *p, const char *key, const char *v
                         size_t out_size);
 /* A whole-string unsigned number in base (0: decimal, or hex with 0x); -1 if it is not. */
 int sysdesc_parse_number(const char *s, unsigned base, uint64_t *out);
-/* A size: a number with an optional K, M or G suffix, at most max bytes; -1 if it is not. */
+/* A size: a number with an optional K, M, G or T suffix, at most max bytes; -1 if it is not. */
 int sysdesc_parse_size(const char *word, uint64_t max, uint64_t *out);
 int sysdesc_number_in_range(struct sysdesc_parser *p, const char *key, const char *word,
                             uint64_t min, uint64_t max, uint64_t *out);

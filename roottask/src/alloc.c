@@ -49,16 +49,21 @@ static int ut_retype(struct ut *u, seL4_Word type, seL4_Word size_bits, seL4_CPt
     return 0;
 }
 
-/* Best fit: the smallest untyped that takes the object, so large ones stay whole. */
-static struct ut *ram_best_fit(seL4_Word bits)
+/* Best fit among rams[0..n): the smallest untyped that takes 2^bits, so large ones stay whole. */
+static struct ut *best_fit_in(struct ut *rams, unsigned n, seL4_Word bits)
 {
     struct ut *best = 0;
-    for (unsigned i = 0; i < nram; i++) {
-        if (fit(&ram[i], bits) != ~0ul && (!best || ram[i].size_bits < best->size_bits)) {
-            best = &ram[i];
+    for (unsigned i = 0; i < n; i++) {
+        if (fit(&rams[i], bits) != ~0ul && (!best || rams[i].size_bits < best->size_bits)) {
+            best = &rams[i];
         }
     }
     return best;
+}
+
+static struct ut *ram_best_fit(seL4_Word bits)
+{
+    return best_fit_in(ram, nram, bits);
 }
 
 int alloc_object(seL4_Word type, seL4_Word size_bits, seL4_CPtr dest)
@@ -74,6 +79,35 @@ seL4_Word alloc_free_bytes(void)
         free += (1ul << ram[i].size_bits) - ram[i].used;
     }
     return free;
+}
+
+/*
+ * Decides the chunks of a pool on rams (marking them used there): the binary decomposition
+ * of the size, a piece that finds no room halved. Fills bits[] and returns how many chunks,
+ * or -1 if the memory is not there (or needs more than room chunks).
+ */
+static int plan_chunks(struct ut *rams, unsigned n, seL4_Word bytes, seL4_Word max_bits,
+                       unsigned room, seL4_Word *bits_out)
+{
+    seL4_Word left = ROUND_UP(bytes, PAGE_SIZE);
+    seL4_Word bits = max_bits;
+    unsigned count = 0;
+    while (left) {
+        while ((1ul << bits) > left) {
+            bits--;
+        }
+        struct ut *u = best_fit_in(rams, n, bits);
+        if (u && count < room) {
+            u->used = fit(u, bits) + (1ul << bits);
+            bits_out[count++] = bits;
+            left -= 1ul << bits;
+        } else if (bits > PAGE_BITS && count < room) {
+            bits--;
+        } else {
+            return -1;
+        }
+    }
+    return (int)count;
 }
 
 static int pool_add_chunk(struct pool *p, seL4_Word bits)
@@ -99,19 +133,21 @@ static int pool_add_chunk(struct pool *p, seL4_Word bits)
 
 int pool_reserve(struct pool *p, seL4_Word bytes, seL4_Word max_bits)
 {
-    /* Binary decomposition of the size; a piece that finds no room is halved. */
-    seL4_Word left = ROUND_UP(bytes, PAGE_SIZE);
-    seL4_Word bits = max_bits;
-    while (left) {
-        while ((1ul << bits) > left) {
-            bits--;
-        }
-        if (pool_add_chunk(p, bits) == 0) {
-            left -= 1ul << bits;
-        } else if (bits > PAGE_BITS && p->n < POOL_MAX_CHUNKS) {
-            bits--;
-        } else {
-            return -1;
+    /*
+     * Planned on a copy first, so that a request that cannot be met takes nothing (the
+     * kernel's watermarks cannot be wound back) and the free memory a message reports is
+     * still all there. The real retypes then find exactly the planned places.
+     */
+    static struct ut copy[MAX_RAM_UNTYPEDS];
+    seL4_Word bits[POOL_MAX_CHUNKS];
+    memcpy(copy, ram, sizeof(ram[0]) * nram);
+    int count = plan_chunks(copy, nram, bytes, max_bits, POOL_MAX_CHUNKS - p->n, bits);
+    if (count < 0) {
+        return -1;
+    }
+    for (int i = 0; i < count; i++) {
+        if (pool_add_chunk(p, bits[i]) < 0) {
+            fatal("a planned pool chunk of 2^%lu bytes did not fit", bits[i]);
         }
     }
     return 0;

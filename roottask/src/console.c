@@ -1,8 +1,12 @@
 /*
  * The system console as unikernels see it. Output: each process's bytes are collected into
  * lines and a line is printed whole (on COM1, through the runtime's UART console, like the
- * root task's own messages), so lines of different unikernels never mix; with more than one
- * unikernel every line carries "NAME: ". Input: polled from COM1's receive register.
+ * root task's own messages), so lines of different unikernels never mix. Every line carries
+ * "NAME: ", even when only one unikernel runs, and control bytes, DEL and bytes above 0x7f
+ * are shown as \xNN (a carriage return is dropped): no unikernel can print a line that
+ * looks like another's or the root task's ("roottask: ...", "system: ...", names the
+ * description may not use), move the cursor, or send a terminal escape sequence. Input:
+ * polled from COM1's receive register.
  */
 #include "roottask.h"
 
@@ -22,13 +26,30 @@ void console_init(void)
     }
 }
 
+/* A byte that reaches the terminal as it is: printable ASCII and tab. */
+static int shown_as_is(unsigned char c)
+{
+    return (c >= 0x20 && c < 0x7f) || c == '\t';
+}
+
 static void print_line(struct process *p)
 {
-    if (nprocesses > 1) {
-        printf("%s: %.*s\n", p->uk->name, (int)p->console_len, p->console_line);
-    } else {
-        printf("%.*s\n", (int)p->console_len, p->console_line);
+    static const char hex[] = "0123456789abcdef";
+    char shown[4 * CONSOLE_LINE_MAX + 1];
+    unsigned n = 0;
+    for (unsigned i = 0; i < p->console_len; i++) {
+        unsigned char c = (unsigned char)p->console_line[i];
+        if (shown_as_is(c)) {
+            shown[n++] = (char)c;
+        } else {
+            shown[n++] = '\\';
+            shown[n++] = 'x';
+            shown[n++] = hex[c >> 4];
+            shown[n++] = hex[c & 0xf];
+        }
     }
+    shown[n] = 0;
+    printf("%s: %s\n", p->uk->name, shown);
     p->console_len = 0;
 }
 

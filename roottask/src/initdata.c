@@ -29,6 +29,7 @@ void initdata_begin(const struct process *p, struct uk_init *ui)
     ui->tsc_hz = boot_clock.tsc_hz;
     ui->boot_epoch_seconds = boot_clock.epoch_seconds;
     ui->boot_tsc = boot_clock.tsc;
+    ui->start_tsc = p->building_since;
     ui->ipc_buffer = UK_IPC_BUFFER_VADDR;
     ui->stack_top = UK_STACK_TOP;
 }

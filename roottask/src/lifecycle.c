@@ -2,8 +2,24 @@
  * The life of a process after it started: exits, faults (the root task is every
  * unikernel's fault handler), teardown, restarts under the description's policy, and the
  * summary line when all have ended.
+ *
+ * Restarts back off, so that a unikernel that ends as soon as it starts (a crash loop, or
+ * one that exits on purpose) cannot keep the root task — priority 255, above every
+ * unikernel — busy tearing down and building: the first RESTART_QUICK restarts of a burst
+ * are immediate, each later one waits twice as long as the one before, from
+ * RESTART_DELAY_FIRST_MS up to RESTART_DELAY_MAX_MS, and never less than RESTART_DUTY times
+ * what the last teardown and start took (so restart work is at most a tenth of the CPU
+ * even for a large image). An instance that runs RESTART_STABLE_MS ends the burst. Every
+ * delayed restart is reported with its delay. The root task serves everyone else while it
+ * waits (the timer wakes it).
  */
 #include "roottask.h"
+
+#define RESTART_QUICK          2
+#define RESTART_DELAY_FIRST_MS 50
+#define RESTART_DELAY_MAX_MS   10000
+#define RESTART_DUTY           9
+#define RESTART_STABLE_MS      10000
 
 #define FAULT_CAP      1
 #define FAULT_SYSCALL  2
@@ -115,10 +131,52 @@ static int should_restart(const struct process *p)
            (uk->restart == SYSDESC_RESTART_ON_FAILURE && failed(p));
 }
 
+static uint64_t ms_to_tsc(uint64_t ms)
+{
+    return boot_clock.tsc_hz / 1000 * ms;
+}
+
+/*
+ * TSC ticks to wait before restart number p->burst of the current burst, given what the
+ * teardown and the start cost (in TSC ticks).
+ */
+static uint64_t restart_delay(const struct process *p, uint64_t cost)
+{
+    if (p->burst <= RESTART_QUICK) {
+        return 0;
+    }
+    unsigned doublings = p->burst - RESTART_QUICK - 1;
+    uint64_t ms = RESTART_DELAY_MAX_MS;
+    if (doublings < 16 && (RESTART_DELAY_FIRST_MS << doublings) < RESTART_DELAY_MAX_MS) {
+        ms = RESTART_DELAY_FIRST_MS << doublings;
+    }
+    uint64_t delay = ms_to_tsc(ms);
+    return delay > RESTART_DUTY * cost ? delay : RESTART_DUTY * cost;
+}
+
+static void restart_now(struct process *p)
+{
+    uint64_t begin = runtime_rdtsc();
+    p->exit_status = 0;
+    p->fault[0] = 0;
+    if (process_start(p) < 0) {
+        process_teardown(p);
+        p->state = PROC_FAULTED;
+        snprintf(p->fault, sizeof(p->fault), "restart failed");
+        say("%s stopped: %s", p->uk->name, p->fault);
+        channels_gone(p);
+        return;
+    }
+    p->started_at = runtime_rdtsc();
+    p->start_cost = p->started_at - begin;
+}
+
 void lifecycle_ended(struct process *p)
 {
+    uint64_t begin = runtime_rdtsc();
     console_flush(p);
     timer_cancel(p);
+    throttle_forget(p);
     if (p->state == PROC_EXITED) {
         say("%s exited with status %d", p->uk->name, p->exit_status);
     } else {
@@ -130,22 +188,43 @@ void lifecycle_ended(struct process *p)
         return;
     }
     p->restarts++;
-    say("restarting %s (restart %u of %u)", p->uk->name, p->restarts, p->uk->restart_max);
-    p->exit_status = 0;
-    p->fault[0] = 0;
-    if (process_start(p) < 0) {
-        process_teardown(p);
-        p->state = PROC_FAULTED;
-        snprintf(p->fault, sizeof(p->fault), "restart failed");
-        say("%s stopped: %s", p->uk->name, p->fault);
-        channels_gone(p);
+    if (begin - p->started_at >= ms_to_tsc(RESTART_STABLE_MS)) {
+        p->burst = 0;
     }
+    p->burst++;
+    uint64_t delay = restart_delay(p, runtime_rdtsc() - begin + p->start_cost);
+    if (!delay) {
+        say("restarting %s (restart %u of %u)", p->uk->name, p->restarts, p->uk->restart_max);
+        restart_now(p);
+        return;
+    }
+    say("restarting %s in %lu ms (restart %u of %u; %u in a row, backing off)", p->uk->name,
+        (seL4_Word)(delay / ms_to_tsc(1)), p->restarts, p->uk->restart_max, p->burst);
+    p->state = PROC_RESTARTING;
+    p->restart_at = runtime_rdtsc() + delay;
+}
+
+uint64_t lifecycle_restart_due(void)
+{
+    uint64_t next = 0;
+    for (unsigned i = 0; i < nprocesses; i++) {
+        struct process *p = &processes[i];
+        if (p->state != PROC_RESTARTING) {
+            continue;
+        }
+        if (p->restart_at <= runtime_rdtsc()) {
+            restart_now(p);
+        } else if (!next || p->restart_at < next) {
+            next = p->restart_at;
+        }
+    }
+    return next;
 }
 
 int lifecycle_all_done(void)
 {
     for (unsigned i = 0; i < nprocesses; i++) {
-        if (processes[i].state == PROC_RUNNING) {
+        if (processes[i].state == PROC_RUNNING || processes[i].state == PROC_RESTARTING) {
             return 0;
         }
     }

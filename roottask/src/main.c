@@ -48,14 +48,22 @@ int main(void)
             return stop_boot();
         }
     }
+    if (domains_plan() < 0) {
+        return stop_boot();
+    }
+    domains_start();
     for (unsigned i = 0; i < nprocesses; i++) {
         struct process *p = &processes[i];
+        uint64_t begin = runtime_rdtsc();
         if (process_start(p) < 0) {
             /* Everything was reserved by the plan, so this is a root-task bug. */
             fatal("%s could not be started", p->uk->name);
         }
-        say("started %s: image %s, %lu MiB, priority %u", p->uk->name, p->uk->image,
-            (seL4_Word)(p->uk->memory >> 20), p->uk->priority);
+        p->started_at = runtime_rdtsc();
+        p->start_cost = p->started_at - begin;
+        char size[SIZE_STRING_MAX];
+        say("started %s: image %s, %s, priority %u", p->uk->name, p->uk->image,
+            size_string(p->uk->memory, size, sizeof(size)), p->uk->priority);
     }
     return service_loop();
 }

@@ -309,7 +309,9 @@ seL4_Word pci_service(struct process *p, int write, const seL4_Word *mr, seL4_Wo
     if (index >= p->devices.npci) {
         return UK_EPERM;
     }
-    if ((width != 1 && width != 2 && width != 4) || off % width || off + width > CONFIG_SPACE) {
+    /* off >= CONFIG_SPACE first: off + width could wrap around to a small number. */
+    if ((width != 1 && width != 2 && width != 4) || off % width || off >= CONFIG_SPACE ||
+        width > CONFIG_SPACE - off) {
         return UK_EINVAL;
     }
     struct pci_device *d = p->devices.pci[index];

@@ -86,16 +86,19 @@ int process_plan(struct process *p)
      */
     seL4_Word object_bytes =
         (1ul << (UK_CNODE_BITS + seL4_SlotBits)) + (2 + tables + frames) * PAGE_SIZE;
+    char want[SIZE_STRING_MAX], free[SIZE_STRING_MAX];
     if (pool_reserve(&p->objects, object_bytes, MEMORY_MAX_CHUNK_BITS) < 0) {
         return desc_error(uk->line,
-                          "not enough memory for the kernel objects and image of '%s' (%lu KiB; "
-                          "%lu KiB free)",
-                          uk->name, object_bytes >> 10, alloc_free_bytes() >> 10);
+                          "not enough memory for the kernel objects and image of '%s' (%s; %s "
+                          "free)",
+                          uk->name, size_string(object_bytes, want, sizeof(want)),
+                          size_string(alloc_free_bytes(), free, sizeof(free)));
     }
     if (pool_reserve(&p->memory, uk->memory, MEMORY_MAX_CHUNK_BITS) < 0) {
         return desc_error(uk->memory_line ? uk->memory_line : uk->line,
-                          "not enough memory for '%s': it asks for %lu KiB, %lu KiB are free",
-                          uk->name, (seL4_Word)uk->memory >> 10, alloc_free_bytes() >> 10);
+                          "not enough memory for '%s': it asks for %s, %s are free", uk->name,
+                          size_string(uk->memory, want, sizeof(want)),
+                          size_string(alloc_free_bytes(), free, sizeof(free)));
     }
     /* One slot per object made, plus the badged notification caps and the channels' caps. */
     seL4_Word slots =
@@ -244,6 +247,9 @@ static int start_thread(struct process *p, seL4_CPtr ipc_frame)
         say("%s: cannot set up its thread: error %d", p->uk->name, err);
         return -1;
     }
+    if (domains_place(p) < 0) {
+        return -1;
+    }
     /* No seL4_DebugNameThread: a production kernel has no debug calls (it would fault). */
     return seL4_TCB_Resume(p->tcb) ? -1 : 0;
 }
@@ -253,6 +259,7 @@ int process_start(struct process *p)
     struct uk_init *ui = (struct uk_init *)init_buffer;
     seL4_CPtr ipc_frame = 0;
 
+    p->building_since = runtime_rdtsc();
     p->slots.used = 0;
     p->vspace = (struct vspace){.src = {&p->objects, &p->slots}};
     /* In the order process_plan sized the pool for. */

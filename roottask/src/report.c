@@ -48,3 +48,14 @@ int desc_error(unsigned line, const char *fmt, ...)
     say("%s", msg);
     return -1;
 }
+
+const char *size_string(seL4_Word bytes, char *buf, size_t size)
+{
+    static const char *const units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+    unsigned u = 0;
+    while (u + 1 < sizeof(units) / sizeof(units[0]) && bytes >> (10 * (u + 1))) {
+        u++;
+    }
+    snprintf(buf, size, "%lu %s", bytes >> (10 * u), units[u]);
+    return buf;
+}

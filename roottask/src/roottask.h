@@ -30,6 +30,9 @@ void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn))
 void desc_error_file(const char *file);
 /* Prints "FILE:LINE: message" about the system description; returns -1. */
 int desc_error(unsigned line, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A byte count in its largest whole binary unit, rounded down ("507 MiB", "64 KiB"). */
+#define SIZE_STRING_MAX 32
+const char *size_string(seL4_Word bytes, char *buf, size_t size);
 
 /* --- ioport.c: the root task's own I/O ports -------------------------------------------------- */
 
@@ -308,8 +311,9 @@ seL4_Word initdata_finish(const struct process *p, struct uk_init *ui);
 enum process_state {
     PROC_PLANNED,
     PROC_RUNNING,
-    PROC_EXITED,  /* exit_status is valid */
-    PROC_FAULTED, /* fault describes it */
+    PROC_EXITED,     /* exit_status is valid */
+    PROC_FAULTED,    /* fault describes it */
+    PROC_RESTARTING, /* torn down, to be started again at restart_at (back-off) */
 };
 
 #define CONSOLE_LINE_MAX 256
@@ -347,10 +351,19 @@ struct process {
     unsigned restarts;
     char fault[96];
 
+    /* Restart back-off (lifecycle.c); TSC values. */
+    unsigned burst;          /* restarts since an instance last ran long enough */
+    uint64_t building_since; /* when process_start began the running instance */
+    uint64_t started_at;     /* when the running instance was started */
+    uint64_t restart_at;     /* PROC_RESTARTING: when to start it again */
+    uint64_t start_cost;     /* TSC ticks its last start took */
+
     unsigned console_len;
     char console_line[CONSOLE_LINE_MAX];
 
     uint64_t timer_deadline; /* TSC; 0 = none */
+
+    unsigned domain; /* its seL4 domain: 0 (the root task's) unless it has a share */
 };
 
 extern struct process processes[SYSDESC_MAX_UNIKERNELS];
@@ -385,6 +398,28 @@ void channels_stop(struct process *p);
 /* It will not be restarted: tells the other ends it is gone for good. */
 void channels_gone(struct process *p);
 
+/* --- domains.c: CPU shares ------------------------------------------------------------------- */
+
+/* Gives every process with a share its domain and checks the kernel has them; -1 if not. */
+int domains_plan(void);
+/* Configures and starts the domain schedule (nothing without shares). */
+void domains_start(void);
+/* Moves the process's new thread into its domain (before it runs); -1 after saying why. */
+int domains_place(const struct process *p);
+
+/* --- throttle.c: the root task's time for each unikernel ------------------------------------ */
+
+/*
+ * Charges the process cost TSC ticks for a request; if that overdraws its credit, keeps the
+ * reply (label, mr[0..length)) to send later and returns 1 (then do not reply now).
+ */
+int throttle_charge(struct process *p, uint64_t cost, seL4_Word label, const seL4_Word *mr,
+                    seL4_Word length);
+/* Sends the kept replies whose time has come; returns when the next is due, or 0. */
+uint64_t throttle_due(void);
+/* The process ended: a kept reply goes unsent and its credit starts over. */
+void throttle_forget(struct process *p);
+
 /* --- console.c -------------------------------------------------------------------------------- */
 
 void console_write(struct process *p, const char *bytes, seL4_Word n);
@@ -402,6 +437,8 @@ extern struct irq_route timer_route;
 seL4_Word timer_set(struct process *p, uint64_t deadline);
 void timer_cancel(struct process *p);
 void timer_interrupt(void);
+/* The root task's own next deadline (restarts, held-back replies), or 0 for none. */
+void timer_set_root(uint64_t deadline);
 /* Signals every passed deadline and re-arms the hardware for the earliest one left. */
 void timer_check(void);
 
@@ -411,6 +448,8 @@ void timer_check(void);
 void lifecycle_ended(struct process *p);
 /* A fault message from the process's thread (label and MRs as received). */
 void lifecycle_fault(struct process *p, seL4_Word label, const seL4_Word *mr, seL4_Word len);
+/* Starts the processes whose back-off has passed; returns when the next is due, or 0. */
+uint64_t lifecycle_restart_due(void);
 int lifecycle_all_done(void);
 /* Prints the summary line; returns 0 iff every process exited 0. */
 int lifecycle_summary(void);

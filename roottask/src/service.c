@@ -116,13 +116,20 @@ int service_loop(void)
             if (p && (badge & BADGE_KIND_MASK) == BADGE_FAULT) {
                 lifecycle_fault(p, m.label, m.mr, m.length);
             } else if (p && (badge & BADGE_KIND_MASK) == BADGE_SERVICE) {
+                uint64_t begin = runtime_rdtsc();
                 answer = service_request(p, &m, &reply);
+                if (answer && throttle_charge(p, runtime_rdtsc() - begin, reply.label, reply.mr,
+                                              reply.length)) {
+                    answer = 0; /* answered later (throttle.c) */
+                }
             } else if (p && (badge & BADGE_KIND_MASK) == BADGE_IRQ_ACK) {
                 reply.label = irqshare_ack(badge, m.label);
                 reply.length = 0;
                 answer = 1;
             }
         }
+        uint64_t restart = lifecycle_restart_due(), kept = throttle_due();
+        timer_set_root(!restart || (kept && kept < restart) ? kept : restart);
         timer_check();
         if (lifecycle_all_done()) {
             return lifecycle_summary();

@@ -24,7 +24,8 @@ struct irq_route timer_route;
 static seL4_CPtr pit_ports, pit_irq;
 static struct process *queue[SYSDESC_MAX_UNIKERNELS]; /* by deadline, earliest first */
 static unsigned queued;
-static uint64_t armed_for; /* deadline the PIT is counting down to; 0 = idle */
+static uint64_t armed_for;     /* deadline the PIT is counting down to; 0 = idle */
+static uint64_t root_deadline; /* the root task's own (restarts, held-back replies); 0 = none */
 
 /* Starts a one-shot countdown of count PIT ticks; its end raises the interrupt once. */
 static void pit_count_down(uint64_t count)
@@ -96,6 +97,11 @@ void timer_interrupt(void)
     seL4_IRQHandler_Ack(pit_irq);
 }
 
+void timer_set_root(uint64_t deadline)
+{
+    root_deadline = deadline;
+}
+
 void timer_check(void)
 {
     uint64_t now = runtime_rdtsc();
@@ -105,7 +111,11 @@ void timer_check(void)
         p->timer_deadline = 0;
         seL4_Signal(p->timer_signal);
     }
-    if (queued && (!armed_for || queue[0]->timer_deadline < armed_for)) {
-        arm(now, queue[0]->timer_deadline);
+    uint64_t next = queued ? queue[0]->timer_deadline : 0;
+    if (root_deadline && (!next || root_deadline < next)) {
+        next = root_deadline;
+    }
+    if (next && (!armed_for || next < armed_for)) {
+        arm(now, next);
     }
 }

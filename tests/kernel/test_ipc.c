@@ -600,3 +600,141 @@ TEST(ipc_reply_grant_follows_receiver_cap)
     CHECK_EQ(b->result, 0);
     CHECK_EQ(seL4_DebugCapIdentify(slot2), seL4_CapType_Null);
 }
+
+/*
+ * A message of n words delivers MR0..MR(n-1) only: the receiver's other message registers
+ * keep its own values, whichever path the kernel takes (a short Call to a waiting server and
+ * its ReplyRecv are fast path candidates on both kernels).
+ */
+#define OWN_MR(who, i) (0x5000 + (who)*0x100 + (i))
+
+static seL4_Word fn_mr_server(seL4_Word ep, seL4_Word out, seL4_Word a2, seL4_Word a3)
+{
+    (void)a2;
+    (void)a3;
+    seL4_Word *got = (seL4_Word *)out;
+    seL4_Word badge, m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+    seL4_RecvWithMRs(ep, &badge, &m0, 0, 0, 0);
+    m0 = 7, m1 = OWN_MR(1, 1), m2 = OWN_MR(1, 2), m3 = OWN_MR(1, 3);
+    seL4_ReplyRecvWithMRs(ep, seL4_MessageInfo_new(0, 0, 0, 1), &badge, &m0, &m1, &m2, &m3);
+    got[0] = m0, got[1] = m1, got[2] = m2, got[3] = m3;
+    seL4_SetMR(0, 8);
+    seL4_Reply(seL4_MessageInfo_new(0, 0, 0, 1));
+    return 1;
+}
+
+static seL4_Word fn_mr_client(seL4_Word ep, seL4_Word out, seL4_Word a2, seL4_Word a3)
+{
+    (void)a2;
+    (void)a3;
+    seL4_Word *got = (seL4_Word *)out;
+    seL4_Word m0 = 1, m1 = OWN_MR(2, 1), m2 = OWN_MR(2, 2), m3 = OWN_MR(2, 3);
+    seL4_CallWithMRs(ep, seL4_MessageInfo_new(0, 0, 0, 1), &m0, &m1, &m2, &m3);
+    got[0] = m0, got[1] = m1, got[2] = m2, got[3] = m3;
+    m0 = 2, m1 = OWN_MR(3, 1), m2 = OWN_MR(3, 2), m3 = OWN_MR(3, 3);
+    seL4_CallWithMRs(ep, seL4_MessageInfo_new(0, 0, 0, 2), &m0, &m1, &m2, &m3);
+    return m0;
+}
+
+TEST(ipc_short_message_leaves_other_registers)
+{
+    static seL4_Word server_got[4], client_got[4];
+    seL4_CPtr ep = new_ep();
+    struct helper *s = helper_run(ROOT_PRIO, fn_mr_server, ep, (seL4_Word)server_got, 0, 0);
+    struct helper *c = helper_run(ROOT_PRIO, fn_mr_client, ep, (seL4_Word)client_got, 0, 0);
+    CHECK(helper_wait(c, 1000));
+    CHECK(helper_wait(s, 1000));
+    CHECK_EQ(c->result, 8);
+    /* The one-word reply: the client keeps its own MR1..MR3. */
+    CHECK_EQ(client_got[0], 7);
+    CHECK_EQ(client_got[1], OWN_MR(2, 1));
+    CHECK_EQ(client_got[2], OWN_MR(2, 2));
+    CHECK_EQ(client_got[3], OWN_MR(2, 3));
+    /* The two-word call: the server gets MR0 and MR1 and keeps its own MR2 and MR3. */
+    CHECK_EQ(server_got[0], 2);
+    CHECK_EQ(server_got[1], OWN_MR(3, 1));
+    CHECK_EQ(server_got[2], OWN_MR(1, 2));
+    CHECK_EQ(server_got[3], OWN_MR(1, 3));
+}
+
+/*
+ * Priorities decide who runs after a Call or a reply, whether the kernel takes its fast path
+ * or not: a receiver less important than the sender runs only once every ready thread above
+ * it has run.
+ */
+static volatile long prio_order[4];
+static volatile long prio_n;
+
+static seL4_Word fn_mark_after_wait(seL4_Word ntfn, seL4_Word mark, seL4_Word a2, seL4_Word a3)
+{
+    (void)a2;
+    (void)a3;
+    seL4_Word badge;
+    seL4_Wait(ntfn, &badge);
+    prio_order[prio_n++] = (long)mark;
+    return 0;
+}
+
+/* Answers one call (marking it and signalling ntfn first, if given), then waits for more. */
+static seL4_Word fn_prio_server(seL4_Word ep, seL4_Word mark, seL4_Word ntfn, seL4_Word a3)
+{
+    (void)a3;
+    seL4_Word badge;
+    seL4_Recv(ep, &badge);
+    prio_order[prio_n++] = (long)mark;
+    if (ntfn) {
+        seL4_Signal(ntfn);
+    }
+    seL4_SetMR(0, 0);
+    seL4_ReplyRecv(ep, seL4_MessageInfo_new(0, 0, 0, 1), &badge);
+    return 0;
+}
+
+static seL4_Word fn_prio_client(seL4_Word ep, seL4_Word mark, seL4_Word a2, seL4_Word a3)
+{
+    (void)a2;
+    (void)a3;
+    seL4_SetMR(0, 0);
+    seL4_Call(ep, seL4_MessageInfo_new(0, 0, 0, 1));
+    prio_order[prio_n++] = (long)mark;
+    return 0;
+}
+
+/* Lets every helper above `prio` run until it blocks, then takes the CPU back. */
+static void let_lower_helpers_run(seL4_Word prio)
+{
+    CHECK_OK(seL4_TCB_SetPriority(SELF_TCB, ROOT_TCB, prio));
+    CHECK_OK(seL4_TCB_SetPriority(SELF_TCB, ROOT_TCB, ROOT_PRIO));
+}
+
+TEST(ipc_call_to_lower_priority_lets_ready_threads_run_first)
+{
+    seL4_CPtr ep = new_ep(), ntfn = alloc_obj(seL4_NotificationObject, 0);
+    prio_n = 0;
+    helper_run(ROOT_PRIO - 50, fn_prio_server, ep, 'S', 0, 0);
+    helper_run(ROOT_PRIO - 20, fn_mark_after_wait, ntfn, 'M', 0, 0);
+    let_lower_helpers_run(ROOT_PRIO - 60); /* the server is in Recv, M in Wait */
+    CHECK_EQ(prio_n, 0);
+    seL4_Signal(ntfn); /* M is ready, below us */
+    seL4_SetMR(0, 0);
+    seL4_Call(ep, seL4_MessageInfo_new(0, 0, 0, 1));
+    /* M (above the server) ran first; the server's reply brought us back at once. */
+    CHECK_EQ(prio_n, 2);
+    CHECK_EQ(prio_order[0], 'M');
+    CHECK_EQ(prio_order[1], 'S');
+}
+
+TEST(ipc_reply_to_lower_priority_lets_ready_threads_run_first)
+{
+    seL4_CPtr ep = new_ep(), ntfn = alloc_obj(seL4_NotificationObject, 0);
+    prio_n = 0;
+    helper_run(ROOT_PRIO + 50, fn_prio_server, ep, 'S', ntfn, 0); /* runs to its Recv */
+    helper_run(ROOT_PRIO - 20, fn_mark_after_wait, ntfn, 'M', 0, 0);
+    helper_run(ROOT_PRIO - 50, fn_prio_client, ep, 'C', 0, 0);
+    /* M waits; C calls; the server wakes M and replies: M runs before C has its reply. */
+    let_lower_helpers_run(ROOT_PRIO - 60);
+    CHECK_EQ(prio_n, 3);
+    CHECK_EQ(prio_order[0], 'S');
+    CHECK_EQ(prio_order[1], 'M');
+    CHECK_EQ(prio_order[2], 'C');
+}

@@ -121,6 +121,16 @@ void test_malloc_exhaustion(struct tc *tc)
         n++;
     }
     CHECK_EQ(tc, err, ENOMEM);
+    /* A failed allocation leaves a null pointer, never a stale one (NetBSD relies on it). */
+    void *stale = (void *)0x5afe5afe000ul;
+    CHECK_EQ(tc, rumpuser_malloc(pf_mem_total(), 4096, &stale), ENOMEM);
+    CHECK(tc, stale == 0, "malloc failure left %p in *memp", stale);
+    stale = (void *)0x5afe5afe000ul;
+    CHECK_EQ(tc, rumpuser_malloc(64, 48, &stale), EINVAL);
+    CHECK(tc, stale == 0, "malloc with a bad alignment left %p in *memp", stale);
+    stale = (void *)0x5afe5afe000ul;
+    CHECK_EQ(tc, rumpuser_anonmmap(0, pf_mem_total(), 12, 0, &stale), ENOMEM);
+    CHECK(tc, stale == 0, "anonmmap failure left %p in *memp", stale);
     CHECK(tc, (size_t)n * chunk + pf_mem_free() >= pf_mem_total() / 2,
           "only %u MiB allocatable of %lu MiB", n, (unsigned long)(pf_mem_total() >> 20));
     for (unsigned i = 0; i < n; i++) {

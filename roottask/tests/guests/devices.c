@@ -129,6 +129,20 @@ int main(int argc, char **argv)
           ui->n_pci);
     check(conf_read(0, 0x100, 4, &value) == (ui->n_pci ? UK_EINVAL : UK_EPERM),
           "config read beyond the configuration space", 0x100);
+    if (ui->n_pci) {
+        /* Offsets whose end wraps around (offset + width overflows): refused, not BAR writes. */
+        seL4_Word wraps[] = {0xfffffffffffffffcul, 0xfffffffcul, 0x8000000000000010ul};
+        for (unsigned i = 0; i < sizeof(wraps) / sizeof(wraps[0]); i++) {
+            seL4_Word bar0, after;
+            conf_read(0, PCI_BAR0, 4, &bar0);
+            seL4_Word err = conf_write(0, wraps[i], 4, 0x12345000);
+            conf_read(0, PCI_BAR0, 4, &after);
+            check(err == UK_EINVAL && after == bar0, "config write at a wrapping offset refused",
+                  wraps[i]);
+            check(conf_read(0, wraps[i], 4, &value) == UK_EINVAL,
+                  "config read at a wrapping offset refused", wraps[i]);
+        }
+    }
     printf("devices: %d failure(s)\n", failures);
     return failures;
 }

@@ -34,7 +34,8 @@ static void good_description(void)
                                "  image = images/db.elf\r\n"
                                "  memory = 4096k\n"
                                "  restart = always 7\n"
-                               "  file = etc/motd.txt greeting\n";
+                               "  file = etc/motd.txt greeting\n"
+                               "  share = 3\n";
     char err[SYSDESC_ERROR_MAX] = "";
     char buf[64];
     int ok = parse(text, err) == 0;
@@ -71,6 +72,7 @@ static void good_description(void)
     host_check(d->argc == 1 && !strcmp(sysdesc_arg(d, 0), "db-2.x"), "argv defaults to the name",
                0);
     host_check(d->restart == SYSDESC_RESTART_ALWAYS && d->restart_max == 7, "restart always", 0);
+    host_check(d->share == 3 && d->share_line == 21 && w->share == 0, "a share, and none", 0);
     host_check(d->line == 16 && d->image_line == 17, "section and key lines", 0);
     host_check(w->nfiles == 1 && !strcmp(w->files[0].path, "disks/root.img") &&
                    !strcmp(w->files[0].name, "root.img") && w->files[0].line == 14,
@@ -86,6 +88,15 @@ static void defaults(void)
     host_check(ok && desc.uk[0].memory == SYSDESC_DEFAULT_MEMORY &&
                    desc.uk[0].restart == SYSDESC_RESTART_NEVER && desc.uk[0].ndevices == 0,
                "defaults: 16M, restart never, no devices", 0);
+    /* The limits are inclusive: what the messages call "at most" is accepted. */
+    ok = parse("[unikernel a]\nimage=a.elf\nmemory = 1T\n", err) == 0;
+    host_check(ok && desc.uk[0].memory == SYSDESC_MAX_MEMORY, "memory = 1T (the most)", err);
+    ok = parse("[unikernel a]\nimage=a.elf\nmemory = 1024g\n", err) == 0;
+    host_check(ok && desc.uk[0].memory == SYSDESC_MAX_MEMORY, "memory = 1024g", err);
+    ok = parse("[unikernel a]\nimage=a.elf\nmemory = 64K\n", err) == 0;
+    host_check(ok && desc.uk[0].memory == SYSDESC_MIN_MEMORY, "memory = 64K (the least)", err);
+    ok = parse("[unikernel a]\nimage=a.elf\nioports = 0x22-0x3f\n", err) == 0;
+    host_check(ok, "ports right after the interrupt controller's", err);
 }
 
 /* The items a program runtime carries out, passed on as normalised lines. */
@@ -238,9 +249,14 @@ static const struct {
     {"missing image", "[unikernel a]\nmemory = 8M\n",
      "t.system:1: unikernel 'a' has no image (add 'image = FILE')"},
     {"bad memory number", "[unikernel a]\nimage = a.elf\nmemory = 12x\n",
-     "t.system:3: bad memory size '12x' (a number with an optional K, M or G, at most 1T)"},
+     "t.system:3: bad memory size '12x' (a number with an optional K, M, G or T suffix, at most "
+     "1T)"},
     {"memory beyond the limit", "[unikernel a]\nimage = a.elf\nmemory = 2048G\n",
-     "t.system:3: bad memory size '2048G' (a number with an optional K, M or G, at most 1T)"},
+     "t.system:3: bad memory size '2048G' (a number with an optional K, M, G or T suffix, at most "
+     "1T)"},
+    {"memory beyond 1T", "[unikernel a]\nimage = a.elf\nmemory = 1025G\n",
+     "t.system:3: bad memory size '1025G' (a number with an optional K, M, G or T suffix, at most "
+     "1T)"},
     {"memory not in pages", "[unikernel a]\nimage = a.elf\nmemory = 100000\n",
      "t.system:3: memory 100000 must be a multiple of 4K and at least 64K"},
     {"bad priority number", "[unikernel a]\nimage = a.elf\npriority = ten\n",
@@ -270,6 +286,20 @@ static const struct {
      "t.system:6: irq 5: already granted (irq 5 to 'a' on line 3)"},
     {"PCI configuration ports", "[unikernel a]\nimage = a.elf\nioports = 0xcf8-0xcff\n",
      "t.system:3: ioports 0xcf8-0xcff: reserved for the root task's PCI configuration access"},
+    {"the interrupt controller's ports (the kernel keeps them)",
+     "[unikernel a]\nimage = a.elf\nioports = 0x20-0x21\n",
+     "t.system:3: ioports 0x20-0x21: reserved for the kernel (the 8259 interrupt controller, which "
+     "it keeps masked)"},
+    {"the second interrupt controller's ports",
+     "[unikernel a]\nimage = a.elf\nioports = 0x9f-0xa0\n",
+     "t.system:3: ioports 0x9f-0xa0: reserved for the kernel (the second 8259 interrupt "
+     "controller)"},
+    {"a unikernel named like the root task", "[unikernel roottask]\nimage = a.elf\n",
+     "t.system:1: unikernel name 'roottask' is reserved (the root task's own console lines start "
+     "with it)"},
+    {"a unikernel named like the summary line", "[unikernel system]\nimage = a.elf\n",
+     "t.system:1: unikernel name 'system' is reserved (the root task's own console lines start "
+     "with it)"},
     {"the console's ports", "[unikernel a]\nimage = a.elf\nioports = 0x3f8\n",
      "t.system:3: ioports 0x3f8: reserved for the system console (COM1)"},
     {"bad port range", "[unikernel a]\nimage = a.elf\nioports = 0x300-0x2ff\n",
@@ -306,6 +336,22 @@ static const struct {
      "t.system:3: unknown restart policy 'sometimes' (never, on-failure N or always N)"},
     {"restart without a count", "[unikernel a]\nimage = a.elf\nrestart = always\n",
      "t.system:3: restart always needs a count N (the most restarts)"},
+    {"share zero", "[unikernel a]\nimage = a.elf\nshare = 0\n",
+     "t.system:3: share 0 out of range (1..100)"},
+    {"share too large", "[unikernel a]\nimage = a.elf\nshare = 101\n",
+     "t.system:3: share 101 out of range (1..100)"},
+    {"share twice", "[unikernel a]\nimage = a.elf\nshare = 1\nshare = 2\n",
+     "t.system:4: duplicate key 'share' (first on line 3)"},
+    {"a sixteenth share",
+     "[unikernel a]\nimage=a\nshare=1\n[unikernel b]\nimage=a\nshare=1\n[unikernel c]\nimage=a\n"
+     "share=1\n[unikernel d]\nimage=a\nshare=1\n[unikernel e]\nimage=a\nshare=1\n[unikernel "
+     "f]\nimage=a\nshare=1\n[unikernel g]\nimage=a\nshare=1\n[unikernel h]\nimage=a\nshare=1\n"
+     "[unikernel i]\nimage=a\nshare=1\n[unikernel j]\nimage=a\nshare=1\n[unikernel "
+     "k]\nimage=a\nshare=1\n[unikernel l]\nimage=a\nshare=1\n[unikernel m]\nimage=a\nshare=1\n"
+     "[unikernel n]\nimage=a\nshare=1\n[unikernel o]\nimage=a\nshare=1\n[unikernel "
+     "p]\nimage=a\nshare=1\n",
+     "t.system:48: too many unikernels with a share (at most 15: one domain each, domain 0 is the "
+     "root task's)"},
     {"restart count zero", "[unikernel a]\nimage = a.elf\nrestart = on-failure 0\n",
      "t.system:3: restart count 0 out of range (1..1000)"},
     {"control character", "[unikernel a]\nimage = a\001.elf\n",
