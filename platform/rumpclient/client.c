@@ -13,6 +13,7 @@
 
 #define SLOT_BYTES   (16 * 1024) /* a slot per 16 KiB of region, at most MAX_SLOTS */
 #define MAX_SLOTS    8
+#define MIN_SLOT     (4 * 1024)
 #define WAIT_DEFAULT 60
 #define ALIGN(x)     (((x) + 15) & ~(size_t)15)
 
@@ -75,10 +76,13 @@ static int take_slot(uint64_t generation, int *error)
     }
 }
 
-static void free_slot(uint32_t i)
+/* Gives slot i back, unless a connection since has taken every slot over. */
+static void free_slot(uint32_t i, uint64_t generation)
 {
-    conn.busy[i] = false;
-    pf_wake_one(&slot_waiters);
+    if (generation == conn.generation) {
+        conn.busy[i] = false;
+        pf_wake_one(&slot_waiters);
+    }
 }
 
 /* Withdraws a request the server has not taken (it stays TAKEN if the server has). */
@@ -167,7 +171,7 @@ static int call(int sysnum, uint64_t *args, unsigned nargs, const struct rsc_buf
     volatile struct rsc_slot *slot = slot_at((uint32_t)i);
     error = place((uint32_t)i, args, bufs, nbufs, placed);
     if (error) {
-        free_slot((uint32_t)i);
+        free_slot((uint32_t)i, generation);
         return error;
     }
     uint64_t seq = conn.next_seq++;
@@ -187,12 +191,13 @@ static int call(int sysnum, uint64_t *args, unsigned nargs, const struct rsc_buf
         if (__atomic_load_n(&slot->state, __ATOMIC_ACQUIRE) == RSC_DONE && slot->seq == seq) {
             break;
         }
-        if (conn.generation != generation || server_changed()) {
-            if (conn.generation == generation) {
-                conn.state = C_BROKEN;
-            }
+        if (conn.generation != generation) {
+            return ECONNRESET; /* a new connection owns the slots now */
+        }
+        if (server_changed()) {
+            conn.state = C_BROKEN;
             withdraw(slot);
-            free_slot((uint32_t)i);
+            free_slot((uint32_t)i, generation);
             return ECONNRESET;
         }
         pf_channel_wait(conn.chan, seen, 0);
@@ -203,8 +208,10 @@ static int call(int sysnum, uint64_t *args, unsigned nargs, const struct rsc_buf
     if (!error) {
         copy_back(placed, nbufs, retval[0]);
     }
-    slot->state = RSC_FREE;
-    free_slot((uint32_t)i);
+    if (generation == conn.generation) {
+        slot->state = RSC_FREE;
+    }
+    free_slot((uint32_t)i, generation);
     return error;
 }
 
@@ -271,8 +278,10 @@ static int connect_now(void)
         return error;
     }
     uint64_t size = conn.chan->size;
+    /* A slot per 16 KiB, but two from 8 KiB on: a call blocked in the server (an accept)
+     * must leave room for another (the close that ends it). */
     uint64_t n = size / SLOT_BYTES;
-    conn.nslots = n < 1 ? 1 : n > MAX_SLOTS ? MAX_SLOTS : (uint32_t)n;
+    conn.nslots = n < 2 ? (size >= 2 * MIN_SLOT ? 2 : 1) : n > MAX_SLOTS ? MAX_SLOTS : (uint32_t)n;
     conn.slot_size = (uint32_t)(((size - RSC_SLOTS_OFFSET) / conn.nslots) & ~(uint64_t)15);
     conn.region = (volatile uint8_t *)conn.chan->vaddr;
     for (uint32_t i = 0; i < conn.nslots; i++) {
@@ -287,7 +296,12 @@ static int connect_now(void)
     h->client_epoch = client_epoch;
     conn.next_seq = client_epoch << 40;
     conn.server_epoch = status()->end[UK_CHANNEL_SERVER].epoch;
+    /* Calls of the connection before fail when they next wake (the hello's answer wakes
+     * them); their slots are this connection's from now on, whatever the server does with
+     * their requests (it answers a session that has ended no more). */
     conn.generation++;
+    memset(conn.busy, 0, sizeof(conn.busy));
+    pf_wake_all(&slot_waiters);
 
     /* The hello: a slot whose data area brings back the server's banner. */
     static char banner[sizeof(conn.banner)];
