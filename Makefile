@@ -49,6 +49,7 @@ FRAGMENTS := \
 	apps/redis/redis.mk \
 	bench/bench.mk \
 	bench/threadswitch/threadswitch.mk \
+	bench/net/net.mk \
 	bench/rsc/rsc.mk \
 	tests/boot/boot.mk \
 	tests/host/host_tests.mk \
@@ -99,7 +100,8 @@ format:
 format-check:
 	@clang-format --dry-run --Werror $(C_SOURCES) && echo "clang-format: clean"
 
-# Dependency files of our objects; third-party source trees fetched into
-# $(BUILD)/apps/*/source (apps/redis) have their own, which are not ours to read.
--include $(shell find $(BUILD) -path '$(BUILD)/apps/*/source' -prune -o -name '*.d' -print \
-	2>/dev/null)
+# Dependency files of our objects (files only: unpacked packages under $(BUILD) may hold
+# directories named *.d); third-party source trees fetched into $(BUILD)/apps/*/source
+# (apps/redis) have their own, which are not ours to read.
+-include $(shell find $(BUILD) -path '$(BUILD)/apps/*/source' -prune -o -name '*.d' -type f \
+	-print 2>/dev/null)

@@ -15,19 +15,9 @@
 
 static int listen_on(unsigned port)
 {
-    int s = rump_sys_socket(RUMP_AF_INET, RUMP_SOCK_STREAM, 0);
-    int one = 1;
-    struct sockaddr_in sin = {
-        .sin_len = sizeof(sin),
-        .sin_family = RUMP_AF_INET,
-        .sin_port = rump_htons((uint16_t)port),
-        .sin_addr = {rump_htonl(RUMP_INADDR_ANY)},
-    };
-    if (s < 0 ||
-        rump_sys_setsockopt(s, RUMP_SOL_SOCKET, RUMP_SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-        rump_sys_bind(s, (struct sockaddr *)&sin, sizeof(sin)) < 0 || rump_sys_listen(s, 8) < 0) {
+    int s = rump_tcp_listen(port, 8);
+    if (s < 0) {
         printf("echo: cannot listen on port %u (error %d)\n", port, errno);
-        return -1;
     }
     return s;
 }

@@ -40,6 +40,7 @@ $(POSIX_PLATFORM): $(POSIX_PLATFORM_OBJS) $(RUNTIME_LIB) $(LIBSEL4_LIB)
 		--end-group
 	$(Q)$(OBJCOPY) -w --keep-global-symbol=_start --keep-global-symbol='pf_*' \
 		--keep-global-symbol='rumpuser_*' --keep-global-symbol='rumpcomp_*' \
+		--keep-global-symbol='__wrap_rumpns_bus_space_*' \
 		$(addprefix --keep-global-symbol=,malloc free calloc realloc posix_memalign) $@.all $@
 	$(Q)rm -f $@.all
 

@@ -130,6 +130,26 @@ static inline uint32_t rump_htonl(uint32_t v)
 #define rump_ntohs rump_htons
 #define rump_ntohl rump_htonl
 
+/* A TCP socket listening on every address at port (SO_REUSEADDR); -1 with errno if not. */
+static inline int rump_tcp_listen(unsigned port, int backlog)
+{
+    int s = rump_sys_socket(RUMP_AF_INET, RUMP_SOCK_STREAM, 0);
+    int one = 1;
+    struct sockaddr_in sin = {
+        .sin_len = sizeof(sin),
+        .sin_family = RUMP_AF_INET,
+        .sin_port = rump_htons((uint16_t)port),
+        .sin_addr = {rump_htonl(RUMP_INADDR_ANY)},
+    };
+    if (s < 0 ||
+        rump_sys_setsockopt(s, RUMP_SOL_SOCKET, RUMP_SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+        rump_sys_bind(s, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
+        rump_sys_listen(s, backlog) < 0) {
+        return -1;
+    }
+    return s;
+}
+
 /*
  * For a server (apps/netserver, apps/fsserver): serves NetBSD's system calls to every
  * unikernel with a channel to this one (rump_init_server("channel:"), a process each in

@@ -58,10 +58,14 @@ enum pf_page_kind {
 };
 
 struct pf_page {
-    uint32_t next, prev; /* free list of its order, or partial-slab list of its class */
-    uint8_t kind;        /* enum pf_page_kind */
-    uint8_t order;       /* block: log2 pages */
-    uint8_t cls;         /* slab: size class */
+    union {
+        uint32_t next;   /* free list of its order, or partial-slab list of its class */
+        uint32_t npages; /* allocated block: how many pages it has */
+    };
+    uint32_t prev;
+    uint8_t kind;  /* enum pf_page_kind */
+    uint8_t order; /* free block: log2 pages */
+    uint8_t cls;   /* slab: size class */
     uint8_t unused;
     uint16_t inuse;    /* slab: objects handed out */
     uint16_t free_obj; /* slab: index of the first free object, or PF_NO_OBJ */

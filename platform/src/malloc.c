@@ -74,6 +74,7 @@ static void slab_free(struct pf_page *pg, void *p)
     if (pg->inuse == 0 && !(partial[cls] == index && pg->next == PF_NO_PAGE)) {
         pf_page_list_remove(&partial[cls], index);
         pg->kind = PF_PAGE_BLOCK;
+        pg->npages = 1; /* the list link shared its word */
         pf_page_free(pf_page_addr(pg));
     }
 }
@@ -114,7 +115,7 @@ size_t pf_malloc_usable(const void *p)
     if (!pg) {
         return 0;
     }
-    return pg->kind == PF_PAGE_SLAB ? class_size(pg->cls) : PF_PAGE_SIZE << pg->order;
+    return pg->kind == PF_PAGE_SLAB ? class_size(pg->cls) : (size_t)pg->npages * PF_PAGE_SIZE;
 }
 
 void *pf_calloc(size_t n, size_t size)

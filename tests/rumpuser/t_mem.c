@@ -140,3 +140,36 @@ void test_malloc_exhaustion(struct tc *tc)
     CHECK_EQ(tc, rumpuser_malloc(chunk, 0, &p), 0);
     rumpuser_free(p, chunk);
 }
+
+/*
+ * The page allocator hands out exactly the pages asked for (not the next power of two), and
+ * one allocation may take most of free memory: more than the largest free buddy block.
+ */
+void test_page_allocation_sizes(struct tc *tc)
+{
+    size_t before = pf_mem_free();
+    void *p = pf_page_alloc(3 * PF_PAGE_SIZE, 0);
+    CHECK(tc, p != 0, "3 pages not allocated");
+    CHECK_EQ(tc, before - pf_mem_free(), 3 * PF_PAGE_SIZE);
+    CHECK_EQ(tc, pf_malloc_usable(p), 3 * PF_PAGE_SIZE);
+    pf_page_free(p);
+    CHECK_EQ(tc, pf_mem_free(), before);
+
+    void *aligned = pf_page_alloc(5 * PF_PAGE_SIZE, 64 * 1024);
+    CHECK(tc, aligned && ((uintptr_t)aligned & 0xffff) == 0, "64 KiB alignment: %p", aligned);
+    pf_page_free(aligned);
+    CHECK_EQ(tc, pf_mem_free(), before);
+
+    /* Three quarters of what is free: no power-of-two block of that size exists. */
+    size_t big = before / 4 * 3 & ~(PF_PAGE_SIZE - 1);
+    void *b = pf_page_alloc(big, 0);
+    CHECK(tc, b != 0, "%lu of %lu free bytes not allocatable at once", (unsigned long)big,
+          (unsigned long)before);
+    if (b) {
+        fill(b, big, 3);
+        CHECK(tc, intact(b, big, 3), "the large block does not hold data");
+        CHECK_EQ(tc, before - pf_mem_free(), big);
+        pf_page_free(b);
+    }
+    CHECK_EQ(tc, pf_mem_free(), before);
+}

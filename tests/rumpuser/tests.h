@@ -17,6 +17,7 @@ struct tc;
     X(malloc_churn)             \
     X(anonmmap)                 \
     X(malloc_exhaustion)        \
+    X(page_allocation_sizes)    \
     X(file_missing)             \
     X(file_create_rw)           \
     X(file_bio)                 \

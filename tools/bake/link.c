@@ -135,6 +135,22 @@ static int check_link_args(int argc, const struct bake_args *a)
 }
 
 /*
+ * The PCI drivers' calls of NetBSD's bus_space register accessors go to the platform's
+ * (platform/rumpuser/bus_space.c), which reach I/O ports through their capabilities instead
+ * of executing IN/OUT, a fault each; a kernel without the PCI component has no such calls.
+ */
+static void add_bus_space_wraps(struct command *in)
+{
+    static const char *const accessors[] = {"read_1",  "read_2",  "read_4",
+                                            "write_1", "write_2", "write_4"};
+    for (size_t i = 0; i < sizeof(accessors) / sizeof(accessors[0]); i++) {
+        char option[64];
+        snprintf(option, sizeof(option), "--wrap=rumpns_bus_space_%s", accessors[i]);
+        command_add(in, option);
+    }
+}
+
+/*
  * Every input in link order: the entry object, the objects, rump kernel libraries inside
  * --whole-archive (their components and modules register through link sets that nothing
  * references by name; the glue registers through a constructor), then one group.
@@ -168,6 +184,9 @@ static int link_inputs(const struct bake_args *o, const struct platform *pf, cha
             return -1;
         }
         command_add(in, "--no-whole-archive");
+        if (!o->no_platform) {
+            add_bus_space_wraps(in);
+        }
     }
     command_add(in, "--start-group");
     for (size_t i = 0; i < o->libs.count; i++) {
@@ -238,6 +257,7 @@ static int posix_inputs(const struct bake_args *o, char **objects, int nobjects,
     r = rump_libraries(in, &components, &where);
     command_free(&components);
     command_add(in, "--no-whole-archive");
+    add_bus_space_wraps(in);
     command_add(in, "--start-group");
     command_add(in, layer);
     for (size_t i = 0; i < o->libs.count; i++) {
