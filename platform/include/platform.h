@@ -290,6 +290,31 @@ int pf_pci_conf_write(unsigned index, unsigned offset, unsigned width, uint32_t 
 /* Virtual address of a granted memory BAR range (mapped by the root task), or 0. */
 void *pf_pci_map(uintptr_t paddr, size_t size);
 
+/* --- Channels to other unikernels ---------------------------------------------------------- */
+
+/*
+ * The channels the root task set up (unikernel.h, struct uk_channel): a shared region, a
+ * status page and a signal each way. The platform turns a channel's notification bit into
+ * an event count and wakes the threads waiting on it; what the region holds is the two
+ * ends' business (rsc_protocol.h for remote system calls).
+ */
+unsigned pf_channel_count(void);
+const struct uk_channel *pf_channel(unsigned index);
+/* The channel to `peer` on which this unikernel plays `role` (enum uk_channel_role), or 0. */
+const struct uk_channel *pf_channel_find(const char *peer, unsigned role);
+/* The root task's status page of the channel. */
+const volatile struct uk_channel_status *pf_channel_status(const struct uk_channel *c);
+/* Sets the other end's bit (nothing happens while the other end is down). */
+void pf_channel_signal(const struct uk_channel *c);
+/*
+ * Events so far on channel c (c = 0: on every channel together): signals of the other end
+ * and changes of the status page. Read the count, look at the region, and if there is
+ * nothing to do, pf_channel_wait(c, count, deadline): it returns once the count differs
+ * (0), or ETIMEDOUT when the monotonic clock reaches deadline (ns; 0 waits forever).
+ */
+uint64_t pf_channel_events(const struct uk_channel *c);
+int pf_channel_wait(const struct uk_channel *c, uint64_t seen, uint64_t deadline);
+
 /* --- Randomness ----------------------------------------------------------------------------- */
 
 /* Bytes from the platform's ChaCha20 generator (see random.c for its seed and its limits). */

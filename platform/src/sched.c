@@ -4,7 +4,7 @@
  * A thread runs until it blocks (pf_block), yields or exits; then schedule() picks the
  * first thread of the highest non-empty priority queue. Before picking it turns the
  * outside world into wakeups: expired timeouts (TSC compared against a sorted list) and
- * bits on the TCB's notification (IRQs and the shared timer). While threads are runnable
+ * bits on the TCB's notification (IRQs, the shared timer and channels). While threads are runnable
  * the notification is only polled every POLL_INTERVAL_NS so a busy system does not pay a
  * system call per switch; when nothing is runnable the TCB programs the root task's timer
  * for the earliest timeout and blocks on the notification (seL4_Wait) -- on the stack of
@@ -147,6 +147,9 @@ static void deliver(seL4_Word bits)
     if (bits & pf_intr_mask()) {
         pf_intr_deliver(bits & pf_intr_mask());
     }
+    if (bits & pf_channel_mask()) {
+        pf_channel_deliver(bits & pf_channel_mask());
+    }
 }
 
 static void __attribute__((noreturn)) deadlock(void)
@@ -168,7 +171,7 @@ static void idle(void)
         timer_deadline = deadline;
         stats.timer_sets++;
     }
-    if (!deadline && !timer_armed && !pf_intr_armed()) {
+    if (!deadline && !timer_armed && !pf_intr_armed() && !pf_channel_mask()) {
         deadlock();
     }
     pf_console_flush();

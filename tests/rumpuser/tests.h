@@ -11,7 +11,7 @@ struct tc;
     X(console)                  \
     X(process_calls)            \
     X(dl_bootstrap)             \
-    X(sp_unsupported)           \
+    X(sp_without_channels)      \
     X(getrandom)                \
     X(malloc_alignment)         \
     X(malloc_churn)             \
