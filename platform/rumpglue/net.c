@@ -6,7 +6,7 @@
  *   GATEWAY=<address>                       the IPv4 default route
  *   IFMEDIA_<interface>=<media>             fixed media instead of auto-negotiation:
  *                                           10baseT, 100baseTX or 1000baseT, -FDX for full duplex
- *   IFOFFLOAD=off                           leave the drivers' offloads off (default: on)
+ *   IFOFFLOAD=on                            switch on every offload the drivers have (default: off)
  *
  * It uses the rump kernel's libnetconfig (the net_config component; DHCP also needs
  * dev_bpf). Those are weak references, so a program without networking links without them;
@@ -46,8 +46,10 @@ static void no_dad(void)
  * Hardware offloads: a driver that can compute checksums or segment TCP (wm(4) on QEMU's
  * e1000: IPv4, TCP and UDP checksums both ways, TCP segmentation) has them all switched
  * off until asked, and NetBSD's stack then sums every byte and sends one frame per
- * segment. Switched on before the interface goes up (a change while it runs resets the
- * device), unless IFOFFLOAD=off. SIOCGIFCAP/SIOCSIFCAP take NetBSD's struct ifcapreq: the
+ * segment. With IFOFFLOAD=on they are switched on before the interface goes up (a change
+ * while it runs resets the device). Off by default: on QEMU's e1000 the guest executes fewer
+ * instructions with them, but QEMU spends more host time emulating the offloads than it
+ * saves (README.md, Performance). SIOCGIFCAP/SIOCSIFCAP take NetBSD's struct ifcapreq: the
  * name, then the capabilities the driver has and those enabled, as 64-bit masks.
  */
 struct ifcapreq {
@@ -60,7 +62,7 @@ struct ifcapreq {
 static void enable_offloads(const char *ifname)
 {
     const char *setting = pf_getenv("IFOFFLOAD");
-    if (setting && strcmp(setting, "off") == 0) {
+    if (!setting || strcmp(setting, "on") != 0) {
         return;
     }
     struct ifcapreq req;
