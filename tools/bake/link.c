@@ -247,6 +247,7 @@ static int posix_inputs(const struct bake_args *o, char **objects, int nobjects,
         bake_error("RUMPRUN_SYSROOT=%s is not Rumprun's installed userland: no %s", sysroot, libc);
         goto done;
     }
+    command_add(in, "--eh-frame-hdr"); /* C++ exceptions find unwind tables through it */
     command_add(in, platform);
     for (int i = 0; i < nobjects; i++) {
         command_add(in, objects[i]);
