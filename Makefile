@@ -37,10 +37,13 @@ FRAGMENTS := \
 	roottask/roottask.mk \
 	platform/platform.mk \
 	platform/rumpglue/rumpglue.mk \
+	platform/rumpclient/rumpclient.mk \
 	platform/posix/posix.mk \
 	tools/tools.mk \
 	apps/hello/hello.mk \
 	apps/echo/echo.mk \
+	apps/netserver/netserver.mk \
+	apps/fsserver/fsserver.mk \
 	apps/hello-posix/hello-posix.mk \
 	apps/nginx/nginx.mk \
 	apps/redis/redis.mk \
@@ -48,6 +51,7 @@ FRAGMENTS := \
 	bench/threadswitch/threadswitch.mk \
 	bench/net/net.mk \
 	bench/apps/apps.mk \
+	bench/rsc/rsc.mk \
 	tests/boot/boot.mk \
 	tests/host/host_tests.mk \
 	tests/kernel/kernel_tests.mk \
@@ -55,6 +59,7 @@ FRAGMENTS := \
 	tests/fuzz/findings.mk \
 	tests/rumpuser/rumpuser.mk \
 	tests/netbsd/netbsd.mk \
+	tests/netbsd/netbsd-servers.mk \
 	tests/posix/posix-tests.mk \
 	roottask/tests/roottask-tests.mk \
 	tests/attack/attack.mk \

@@ -8,10 +8,16 @@ $(ECHO_ELF): $(BUILD)/apps/echo/echo.o
 $(ECHO_ELF): UK_RUMP := net net_net net_netinet net_config dev_bpf pci pci_virtio \
 	virtio_if_vioif pci_if_wm dev_miiphy
 
+# The same program as a client of a netserver (apps/netserver): no rump kernel of its own,
+# its rump_sys_* calls go over a channel (platform/rumpclient).
+ECHO_CLIENT_ELF := $(BUILD)/apps/echo/echo-client.uk.elf
+$(ECHO_CLIENT_ELF): $(BUILD)/apps/echo/echo.o $(RUMPCLIENT_LIB)
+$(ECHO_CLIENT_ELF): UK_LINK_FLAGS := --rump-client
+
 ECHO_PORT ?= 5555
 .PHONY: run-echo run-echo-wm
 ifneq ($(RUMP_SYSROOT),)
-ALL_TARGETS += $(ECHO_ELF)
+ALL_TARGETS += $(ECHO_ELF) $(ECHO_CLIENT_ELF)
 # $(call echo_run,SYSTEM,QEMU NIC MODEL): bakes apps/echo/SYSTEM and boots it with one NIC
 # on QEMU's user network, host port ECHO_PORT forwarded to its port 7.
 echo_nic = -nic none -netdev user,id=n0,hostfwd=tcp:127.0.0.1:$(ECHO_PORT)-:7 -device $(1),netdev=n0

@@ -32,8 +32,11 @@ memory = {memory}M
 argv   = netserve 7 {accounting}
 env    = IFCONFIG_{ifname}=10.0.2.15/24
 env    = GATEWAY=10.0.2.2
-pci    = {pci}
+{media}pci    = {pci}
 """
+# Fixed media where the NIC's PHY would otherwise make the interface's start wait for an
+# auto-negotiation (QEMU's e1000: 500 ms; platform/rumpglue/README.md, IFMEDIA_).
+MEDIA = {"wm0": "env    = IFMEDIA_wm0=100baseTX-FDX\n"}
 
 
 def bake_image(bake_tool, roottask, kernel, images, d, name, description):
@@ -57,7 +60,8 @@ def bake(bake_tool, roottask, kernel, images, d, nic, memory, accounting):
     _, ifname, pci = NICS[nic]
     return bake_image(bake_tool, roottask, kernel, [images], d, "netserve",
                       SYSTEM_TEMPLATE.format(ifname=ifname, nic=nic, memory=memory, pci=pci,
-                                             accounting=accounting))
+                                             accounting=accounting,
+                                             media=MEDIA.get(ifname, "")))
 
 
 class BootError(Exception):

@@ -165,7 +165,13 @@ struct pf_thread *pf_thread_create(const char *name, void *(*fn)(void *), void *
 PF_NORETURN void pf_thread_exit(void *result);
 /* Waits for a joinable thread to exit and frees it. EINVAL if not joinable, EDEADLK if self. */
 int pf_thread_join(struct pf_thread *t, void **result);
-struct pf_thread *pf_thread_self(void);
+/* The running thread (a variable so that pf_thread_self, which locks ask on every
+ * operation, costs a load). */
+extern struct pf_thread *pf_current_thread;
+static inline struct pf_thread *pf_thread_self(void)
+{
+    return pf_current_thread;
+}
 const char *pf_thread_name(const struct pf_thread *t);
 /* A word of the caller's per thread (a program runtime's lwp), 0 until set. */
 void pf_thread_set_data(struct pf_thread *t, void *data);
@@ -283,6 +289,31 @@ int pf_pci_conf_read(unsigned index, unsigned offset, unsigned width, uint32_t *
 int pf_pci_conf_write(unsigned index, unsigned offset, unsigned width, uint32_t value);
 /* Virtual address of a granted memory BAR range (mapped by the root task), or 0. */
 void *pf_pci_map(uintptr_t paddr, size_t size);
+
+/* --- Channels to other unikernels ---------------------------------------------------------- */
+
+/*
+ * The channels the root task set up (unikernel.h, struct uk_channel): a shared region, a
+ * status page and a signal each way. The platform turns a channel's notification bit into
+ * an event count and wakes the threads waiting on it; what the region holds is the two
+ * ends' business (rsc_protocol.h for remote system calls).
+ */
+unsigned pf_channel_count(void);
+const struct uk_channel *pf_channel(unsigned index);
+/* The channel to `peer` on which this unikernel plays `role` (enum uk_channel_role), or 0. */
+const struct uk_channel *pf_channel_find(const char *peer, unsigned role);
+/* The root task's status page of the channel. */
+const volatile struct uk_channel_status *pf_channel_status(const struct uk_channel *c);
+/* Sets the other end's bit (nothing happens while the other end is down). */
+void pf_channel_signal(const struct uk_channel *c);
+/*
+ * Events so far on channel c (c = 0: on every channel together): signals of the other end
+ * and changes of the status page. Read the count, look at the region, and if there is
+ * nothing to do, pf_channel_wait(c, count, deadline): it returns once the count differs
+ * (0), or ETIMEDOUT when the monotonic clock reaches deadline (ns; 0 waits forever).
+ */
+uint64_t pf_channel_events(const struct uk_channel *c);
+int pf_channel_wait(const struct uk_channel *c, uint64_t seen, uint64_t deadline);
 
 /* --- Randomness ----------------------------------------------------------------------------- */
 

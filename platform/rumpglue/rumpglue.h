@@ -151,6 +151,16 @@ static inline int rump_tcp_listen(unsigned port, int backlog)
 }
 
 /*
+ * For a server (apps/netserver, apps/fsserver): serves NetBSD's system calls to every
+ * unikernel with a channel to this one (rump_init_server("channel:"), a process each in
+ * this rump kernel, platform/rumpuser/sp.c) until all of them have ended for good, then
+ * returns 0 (an errno if serving could not start). `name` prefixes its messages. With
+ * RUMPSP_REPORT=N in the environment it prints the server's counters after every N ended
+ * sessions, and always once at the end.
+ */
+int rumpglue_serve(const char *name);
+
+/*
  * What the glue does for the program: before main it has booted the rump kernel, mounted
  * tmpfs on /tmp and configured the network interfaces the environment names (see
  * platform/rumpglue/README.md); when main returns or the program calls exit(), it halts

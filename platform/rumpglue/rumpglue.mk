@@ -2,8 +2,8 @@
 # mounts tmpfs, configures the network). It is compiled against the rump kernel's own
 # headers, so only when RUMP_SYSROOT names a rump kernel sysroot; bake link --rump links it.
 RUMPGLUE_CFLAGS := $(PLATFORM_CFLAGS) -Iplatform/rumpglue -isystem $(RUMP_SYSROOT)/include
+$(BUILD)/platform/rumpglue/%.o: private CFLAGS_FOR = $(RUMPGLUE_CFLAGS) -Iplatform/rumpuser
 RUMPGLUE_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard platform/rumpglue/*.c))
-$(BUILD)/platform/rumpglue/%.o: CFLAGS_FOR = $(RUMPGLUE_CFLAGS)
 
 ifneq ($(RUMP_SYSROOT),)
 ifeq ($(wildcard $(RUMP_SYSROOT)/include/rump/rump.h),)

@@ -5,6 +5,7 @@
 #include "hyp.h"
 
 struct rumpuser_hyperup pfru_hyp;
+void (*pfru_blocking)(void);
 bool pfru_verbose;
 
 int rumpuser_init(int version, const struct rumpuser_hyperup *hyp)

@@ -133,3 +133,9 @@ static inline unsigned pf_log2_ceil(size_t x)
 {
     return x <= 1 ? 0 : 64 - (unsigned)__builtin_clzl(x - 1);
 }
+
+/* --- channel.c ------------------------------------------------------------------------------ */
+
+/* The notification bits of the channels, and their delivery by the scheduler. */
+seL4_Word pf_channel_mask(void);
+void pf_channel_deliver(seL4_Word bits);

@@ -4,7 +4,7 @@
  * A thread runs until it blocks (pf_block), yields or exits; then schedule() picks the
  * first thread of the highest non-empty priority queue. Before picking it turns the
  * outside world into wakeups: expired timeouts (TSC compared against a sorted list) and
- * bits on the TCB's notification (IRQs and the shared timer). While threads are runnable
+ * bits on the TCB's notification (IRQs, the shared timer and channels). While threads are runnable
  * the notification is only polled every POLL_INTERVAL_NS so a busy system does not pay a
  * system call per switch; when nothing is runnable the TCB programs the root task's timer
  * for the earliest timeout and blocks on the notification (seL4_Wait) -- on the stack of
@@ -43,7 +43,7 @@ struct pf_thread {
 };
 
 static struct pf_thread boot_thread = {.name = "boot", .prio = PF_PRIO_NORMAL};
-static struct pf_thread *current = &boot_thread;
+struct pf_thread *pf_current_thread = &boot_thread;
 static struct pf_thread *all_threads = &boot_thread;
 static struct pf_thread *zombies;  /* exited, not joinable: freed by the next thread to run */
 static struct pf_thread *timeouts; /* sorted by deadline */
@@ -147,6 +147,9 @@ static void deliver(seL4_Word bits)
     if (bits & pf_intr_mask()) {
         pf_intr_deliver(bits & pf_intr_mask());
     }
+    if (bits & pf_channel_mask()) {
+        pf_channel_deliver(bits & pf_channel_mask());
+    }
 }
 
 static void __attribute__((noreturn)) deadlock(void)
@@ -168,7 +171,7 @@ static void idle(void)
         timer_deadline = deadline;
         stats.timer_sets++;
     }
-    if (!deadline && !timer_armed && !pf_intr_armed()) {
+    if (!deadline && !timer_armed && !pf_intr_armed() && !pf_channel_mask()) {
         deadlock();
     }
     pf_console_flush();
@@ -222,7 +225,7 @@ static struct pf_thread *pick(void)
 /* Called by the current thread after it has put itself wherever it belongs. */
 static void schedule(void)
 {
-    struct pf_thread *prev = current, *next;
+    struct pf_thread *prev = pf_current_thread, *next;
     if (prev->stack && *(uint64_t *)prev->stack != STACK_CANARY) {
         pf_panic("stack overflow in thread \"%s\"", prev->name);
     }
@@ -247,7 +250,7 @@ static void schedule(void)
         if (pf_hooks.thread_switch) {
             pf_hooks.thread_switch(prev, next);
         }
-        current = next;
+        pf_current_thread = next;
         stats.switches++;
         pf_tls_load(next->tp);
         pf_ctx_switch(&prev->sp, next->sp);
@@ -260,7 +263,7 @@ static void schedule(void)
 
 int pf_block(struct pf_waitq *q, uint64_t deadline)
 {
-    struct pf_thread *t = current;
+    struct pf_thread *t = pf_current_thread;
     t->state = T_BLOCKED;
     t->wake_result = 0;
     if (q) {
@@ -291,7 +294,7 @@ void pf_wake_all(struct pf_waitq *q)
 
 void pf_yield(void)
 {
-    make_runnable(current, 0);
+    make_runnable(pf_current_thread, 0);
     schedule();
 }
 
@@ -387,7 +390,7 @@ struct pf_thread *pf_thread_create_on(const char *name, void *(*fn)(void *), voi
 
 void pf_thread_exit(void *result)
 {
-    struct pf_thread *t = current;
+    struct pf_thread *t = pf_current_thread;
     if (t == &boot_thread) {
         pf_panic("the initial context cannot exit");
     }
@@ -408,7 +411,7 @@ int pf_thread_join(struct pf_thread *t, void **result)
     if (!(t->flags & PF_THREAD_JOINABLE)) {
         return EINVAL;
     }
-    if (t == current) {
+    if (t == pf_current_thread) {
         return EDEADLK;
     }
     while (t->state != T_EXITED) {
@@ -419,11 +422,6 @@ int pf_thread_join(struct pf_thread *t, void **result)
     }
     free_thread(t);
     return 0;
-}
-
-struct pf_thread *pf_thread_self(void)
-{
-    return current;
 }
 
 const char *pf_thread_name(const struct pf_thread *t)

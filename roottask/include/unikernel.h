@@ -18,6 +18,9 @@
  *    caller) answers the requests in enum uk_service_label with seL4_Call: console I/O,
  *    exit, mediated PCI configuration space access, and the shared timer.
  *
+ * 4. Channels to other unikernels (struct uk_channel below): shared memory, a capability
+ *    to signal the other end, and a status page the root task keeps.
+ *
  * The same binary layout is used on upstream seL4 and on our kernel: only the pinned ABI.
  */
 #pragma once
@@ -36,6 +39,8 @@
 #define UK_INITIAL_STACK_SIZE (64ul * 1024)
 #define UK_FILES_VADDR        0x0000110000000000ul /* files carried in the image, read-only */
 #define UK_DEVICE_VADDR       0x0000120000000000ul /* device BAR frames mapped here */
+#define UK_CHANNEL_VADDR      0x0000130000000000ul /* channel i at + i * UK_CHANNEL_STRIDE */
+#define UK_CHANNEL_STRIDE     (4ul << 20)
 #define UK_FREE_VADDR         0x0000200000000000ul /* from here up: the unikernel's own */
 
 /*
@@ -71,6 +76,8 @@ enum uk_slot {
  * message sent on that cap is taken as a fault of this unikernel (its badge says whose).
  */
 #define UK_NOTIFY_TIMER 0
+/* Channel i of uk_init.channels[] sets bit UK_NOTIFY_CHANNEL + i (uk_channel.badge_bit). */
+#define UK_NOTIFY_CHANNEL 32
 
 #define UK_NAME_MAX      32
 #define UK_MAX_UNTYPED   64
@@ -79,6 +86,7 @@ enum uk_slot {
 #define UK_MAX_IRQS      16
 #define UK_MAX_PCI       8
 #define UK_MAX_FILES     16
+#define UK_MAX_CHANNELS  16
 #define UK_PCI_BARS      6
 
 struct uk_untyped {
@@ -149,6 +157,52 @@ struct uk_file {
     seL4_Word size;
 };
 
+/*
+ * A channel between two unikernels ("channel = SERVER [SIZE]" in the client's section of
+ * the system description). Each end gets only its end:
+ *
+ *  - the shared region, `size` bytes mapped read-write at `vaddr` in both ends (zero when
+ *    the system starts, then whatever the ends write; it survives restarts of either end);
+ *  - `signal`, a write-only notification cap: seL4_Signal-ing it sets the other end's bit
+ *    for this channel. While the other end is not running the slot is empty, so signal it
+ *    with seL4_NBSend (a send on an empty slot then does nothing instead of faulting);
+ *  - its own bit, `badge_bit` of its notification (UK_SLOT_NOTIFICATION), which the other
+ *    end sets, and the root task too whenever the status page changed;
+ *  - `status`: a read-only page the root task writes, saying of each end how often it was
+ *    started (epoch) and whether it is running now. An end that sees the other's epoch or
+ *    state change knows the other end was restarted or ended, and with it everything the
+ *    other end had in the shared region and in its own memory.
+ *
+ * What the two ends say to each other over the region is theirs to agree (platform/
+ * rumpuser/sp*.c and platform/rumpclient use it for NetBSD's remote system calls).
+ */
+enum uk_channel_role {
+    UK_CHANNEL_CLIENT = 0, /* the unikernel with the channel line */
+    UK_CHANNEL_SERVER = 1, /* the unikernel it names */
+};
+
+enum uk_end_state {
+    UK_END_DOWN = 0,    /* not running: not started yet, or stopped and about to restart */
+    UK_END_RUNNING = 1, /* started (epoch counts the starts) */
+    UK_END_GONE = 2,    /* ended for good: no restart follows */
+};
+
+struct uk_channel_status {
+    struct {
+        seL4_Word epoch; /* how often it was started; 0 before the first start */
+        seL4_Word state; /* enum uk_end_state */
+    } end[2];            /* indexed by enum uk_channel_role */
+};
+
+struct uk_channel {
+    char peer[UK_NAME_MAX]; /* the unikernel at the other end */
+    seL4_Word role;         /* this end's, enum uk_channel_role */
+    seL4_Word vaddr, size;  /* the shared region */
+    seL4_Word status;       /* vaddr of the read-only struct uk_channel_status */
+    seL4_CPtr signal;       /* sets the other end's bit (write-only; empty while it is down) */
+    seL4_Word badge_bit;    /* this end's bit: UK_NOTIFY_CHANNEL + index in channels[] */
+};
+
 struct uk_init {
     seL4_Word magic;   /* UK_INIT_MAGIC */
     seL4_Word version; /* UK_INIT_VERSION */
@@ -191,6 +245,10 @@ struct uk_init {
     /* Files carried in the image (read-only). */
     seL4_Word n_files;
     struct uk_file files[UK_MAX_FILES];
+
+    /* Channels: first those this unikernel is the client of, then those it serves. */
+    seL4_Word n_channels;
+    struct uk_channel channels[UK_MAX_CHANNELS];
 
     /*
      * Configuration for the program runtime, one line of words per item of the system

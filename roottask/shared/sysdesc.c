@@ -211,6 +211,44 @@ int sysdesc_parse_number(const char *s, unsigned base, uint64_t *out)
     return 0;
 }
 
+int sysdesc_parse_size(const char *word, uint64_t max, uint64_t *out)
+{
+    char digits[32];
+    size_t n = strlen(word);
+    unsigned shift = 0;
+    if (n == 0 || n >= sizeof(digits)) {
+        return -1;
+    }
+    memcpy(digits, word, n + 1);
+    switch (digits[n - 1]) {
+    case 'K':
+    case 'k':
+        shift = 10;
+        break;
+    case 'M':
+    case 'm':
+        shift = 20;
+        break;
+    case 'G':
+    case 'g':
+        shift = 30;
+        break;
+    case 'T':
+    case 't':
+        shift = 40;
+        break;
+    }
+    if (shift) {
+        digits[n - 1] = 0;
+    }
+    uint64_t v;
+    if (sysdesc_parse_number(digits, 0, &v) < 0 || v > (max >> shift)) {
+        return -1;
+    }
+    *out = v << shift;
+    return 0;
+}
+
 int sysdesc_number_in_range(struct sysdesc_parser *p, const char *key, const char *word,
                             uint64_t min, uint64_t max, uint64_t *out)
 {
@@ -424,7 +462,7 @@ static int check_system(struct sysdesc_parser *p)
             }
         }
     }
-    return 0;
+    return sysdesc_check_channels(p);
 }
 
 int sysdesc_parse(struct sysdesc *out, const char *file, const char *text, size_t len, char *err,

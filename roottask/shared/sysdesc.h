@@ -34,6 +34,12 @@
 /* Unikernels with a share: one domain each, domain 0 being the root task's (16 domains). */
 #define SYSDESC_MAX_SHARED 15
 
+/* Channels (sysdesc_channel_keys.c): per unikernel, both ends counted; region sizes. */
+#define SYSDESC_MAX_CHANNELS         16
+#define SYSDESC_CHANNEL_DEFAULT_SIZE (64ul << 10)
+#define SYSDESC_CHANNEL_MIN_SIZE     (4ul << 10)
+#define SYSDESC_CHANNEL_MAX_SIZE     (2ul << 20)
+
 enum sysdesc_device_kind {
     SYSDESC_PCI_ID,   /* pci = VVVV:DDDD (vendor:device, the first such device) */
     SYSDESC_PCI_ADDR, /* pci = BB:DD.F (bus:device.function) */
@@ -108,6 +114,18 @@ struct sysdesc_unikernel {
     uint16_t conf[SYSDESC_MAX_CONF];
     unsigned conf_line[SYSDESC_MAX_CONF];
     unsigned cwd_line;
+
+    /*
+     * channel = SERVER [SIZE]: channels on which this unikernel is the client of another,
+     * in description order. The server's own list is implied (sysdesc_channel_ends).
+     */
+    unsigned nchannels;
+    struct sysdesc_channel {
+        char server[SYSDESC_NAME_MAX];
+        unsigned server_index; /* in sysdesc.uk[], set by the whole-system check */
+        uint64_t size;         /* of the shared region, a multiple of 4K */
+        unsigned line;
+    } channels[SYSDESC_MAX_CHANNELS];
 };
 
 struct sysdesc {
@@ -137,6 +155,20 @@ static inline const char *sysdesc_conf(const struct sysdesc_unikernel *uk, unsig
 {
     return uk->strings + uk->conf[i];
 }
+
+/*
+ * The channels unikernel `index` is an end of, in the order the root task lists them in its
+ * uk_init.channels: first those it is the client of (its own channel lines), then those it
+ * serves (in the order of the description's lines). Fills at most SYSDESC_MAX_CHANNELS
+ * entries of ends (the check guarantees there are no more) and returns how many there are.
+ */
+struct sysdesc_channel_end {
+    const struct sysdesc_channel *channel;
+    unsigned client, server; /* indices in sysdesc.uk[] */
+    bool is_server;          /* unikernel `index` is the server end */
+};
+unsigned sysdesc_channel_ends(const struct sysdesc *desc, unsigned index,
+                              struct sysdesc_channel_end *ends);
 
 /* Formats "FILE:LINE: message" into err, for problems found after parsing. */
 void sysdesc_error(const struct sysdesc *desc, unsigned line, char *err, size_t err_size,

@@ -25,40 +25,16 @@ static int key_image(struct sysdesc_parser *p, const char *key, const char *valu
 static int key_memory(struct sysdesc_parser *p, const char *key, const char *value)
 {
     char word[32];
+    uint64_t v;
     if (once(p, key, &p->uk->memory_line) < 0 ||
         sysdesc_single_word(p, key, value, word, sizeof(word)) < 0) {
         return -1;
     }
-    size_t n = strlen(word);
-    unsigned shift = 0;
-    switch (n ? word[n - 1] : 0) {
-    case 'K':
-    case 'k':
-        shift = 10;
-        break;
-    case 'M':
-    case 'm':
-        shift = 20;
-        break;
-    case 'G':
-    case 'g':
-        shift = 30;
-        break;
-    case 'T':
-    case 't':
-        shift = 40;
-        break;
-    }
-    if (shift) {
-        word[n - 1] = 0;
-    }
-    uint64_t v;
-    if (sysdesc_parse_number(word, 0, &v) < 0 || v > (SYSDESC_MAX_MEMORY >> shift)) {
+    if (sysdesc_parse_size(word, SYSDESC_MAX_MEMORY, &v) < 0) {
         return sysdesc_fail(
             p, "bad memory size '%s' (a number with an optional K, M, G or T suffix, at most 1T)",
             value);
     }
-    v <<= shift;
     if (v < SYSDESC_MIN_MEMORY || (v & 0xfff)) {
         return sysdesc_fail(p, "memory %s must be a multiple of 4K and at least 64K", value);
     }
@@ -341,5 +317,6 @@ sysdesc_key_parser *sysdesc_find_key(const char *name)
             return keys[i].parse;
         }
     }
-    return sysdesc_find_runtime_key(name);
+    sysdesc_key_parser *parse = sysdesc_find_runtime_key(name);
+    return parse ? parse : sysdesc_find_channel_key(name);
 }

@@ -1,6 +1,7 @@
 /*
- * Internals of the system description parser, shared by its two files: sysdesc.c (lines,
- * sections, words, numbers, whole-system checks) and sysdesc_keys.c (one parser per key).
+ * Internals of the system description parser, shared by its files: sysdesc.c (lines,
+ * sections, words, numbers, whole-system checks), sysdesc_keys.c (one parser per key) and
+ * the files of groups of keys (sysdesc_runtime_keys.c, sysdesc_channel_keys.c).
  */
 #pragma once
 
@@ -27,6 +28,8 @@ int sysdesc_single_word(struct sysdesc_parser *p, const char *key, const char *v
                         size_t out_size);
 /* A whole-string unsigned number in base (0: decimal, or hex with 0x); -1 if it is not. */
 int sysdesc_parse_number(const char *s, unsigned base, uint64_t *out);
+/* A size: a number with an optional K, M, G or T suffix, at most max bytes; -1 if it is not. */
+int sysdesc_parse_size(const char *word, uint64_t max, uint64_t *out);
 int sysdesc_number_in_range(struct sysdesc_parser *p, const char *key, const char *word,
                             uint64_t min, uint64_t max, uint64_t *out);
 /* Copies s into the unikernel's string area; -1 after reporting if it is full. */
@@ -39,5 +42,10 @@ typedef int sysdesc_key_parser(struct sysdesc_parser *p, const char *key, const 
 sysdesc_key_parser *sysdesc_find_key(const char *name);
 /* The keys a program runtime carries out (sysdesc_runtime_keys.c), or 0. */
 sysdesc_key_parser *sysdesc_find_runtime_key(const char *name);
+/* The channel key (sysdesc_channel_keys.c), or 0. */
+sysdesc_key_parser *sysdesc_find_channel_key(const char *name);
+/* Whole-system checks of the channels (peers exist, no cycles, ends per unikernel); -1 after
+ * reporting. */
+int sysdesc_check_channels(struct sysdesc_parser *p);
 /* A carried file entry for the unikernel being parsed (its name unique), or 0 after reporting. */
 struct sysdesc_file *sysdesc_new_file(struct sysdesc_parser *p, const char *path, const char *name);

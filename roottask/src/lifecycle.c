@@ -164,6 +164,7 @@ static void restart_now(struct process *p)
         p->state = PROC_FAULTED;
         snprintf(p->fault, sizeof(p->fault), "restart failed");
         say("%s stopped: %s", p->uk->name, p->fault);
+        channels_gone(p);
         return;
     }
     p->started_at = runtime_rdtsc();
@@ -183,6 +184,7 @@ void lifecycle_ended(struct process *p)
     }
     process_teardown(p);
     if (!should_restart(p)) {
+        channels_gone(p);
         return;
     }
     p->restarts++;

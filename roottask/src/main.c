@@ -39,6 +39,11 @@ int main(void)
     for (unsigned i = 0; i < nprocesses; i++) {
         processes[i].index = i;
         processes[i].uk = &desc.uk[i];
+    }
+    if (channels_plan(&desc) < 0) {
+        return stop_boot();
+    }
+    for (unsigned i = 0; i < nprocesses; i++) {
         if (process_plan(&processes[i]) < 0) {
             return stop_boot();
         }

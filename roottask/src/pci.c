@@ -241,6 +241,8 @@ void pci_enable(struct pci_device *d)
         pci_write(d, c + data_reg, 2, IRQ_CPU_VECTOR_BASE + d->msi_vector);
         pci_write(d, c + MSI_CONTROL, 2, (control & ~MSI_MULTIPLE_MASK) | MSI_ENABLE);
         command |= COMMAND_INTX_OFF;
+    } else {
+        command &= ~COMMAND_INTX_OFF; /* pci_disable turned it off when an earlier run ended */
     }
     pci_write(d, REG_COMMAND, 2, command);
 }

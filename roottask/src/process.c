@@ -50,7 +50,7 @@ static unsigned layout(const struct process *p, struct vrange *r)
     r[n++] = (struct vrange){UK_STACK_TOP - UK_INITIAL_STACK_SIZE, UK_STACK_TOP};
     r[n++] = (struct vrange){UK_FILES_VADDR, UK_FILES_VADDR + p->file_pages * PAGE_SIZE};
     r[n++] = (struct vrange){UK_DEVICE_VADDR, UK_DEVICE_VADDR + devices_frame_count(p) * PAGE_SIZE};
-    return n;
+    return n + channels_layout(p, r + n);
 }
 
 int process_plan(struct process *p)
@@ -75,7 +75,7 @@ int process_plan(struct process *p)
         return -1;
     }
 
-    struct vrange ranges[ELFCHECK_MAX_SEGMENTS + 5];
+    struct vrange ranges[ELFCHECK_MAX_SEGMENTS + 5 + UK_MAX_CHANNELS];
     seL4_Word tables = vspace_tables_needed(ranges, layout(p, ranges));
     seL4_Word frames = elf_page_count(&p->elf) + ROUND_UP(p->init_bytes, PAGE_SIZE) / PAGE_SIZE +
                        1 + STACK_PAGES + p->file_pages;
@@ -100,8 +100,9 @@ int process_plan(struct process *p)
                           size_string(uk->memory, want, sizeof(want)),
                           size_string(alloc_free_bytes(), free, sizeof(free)));
     }
-    /* One slot per object made, plus the badged notification caps. */
-    seL4_Word slots = 4 + tables + frames + devices_frame_count(p) + 1 + UK_MAX_IRQS;
+    /* One slot per object made, plus the badged notification caps and the channels' caps. */
+    seL4_Word slots =
+        4 + tables + frames + devices_frame_count(p) + 1 + UK_MAX_IRQS + channels_slots_needed(p);
     if (slot_range_reserve(&p->slots, slots) < 0) {
         return desc_error(uk->line, "out of root task cap slots for '%s'", uk->name);
     }
@@ -281,7 +282,8 @@ int process_start(struct process *p)
     }
 
     initdata_begin(p, ui);
-    if (grant_memory(p, ui) < 0 || devices_grant(p, ui) < 0 || map_files(p, ui) < 0) {
+    if (grant_memory(p, ui) < 0 || devices_grant(p, ui) < 0 || map_files(p, ui) < 0 ||
+        channels_grant(p, ui) < 0) {
         return -1;
     }
     ui->free_slot_start = p->free_slot;
@@ -302,6 +304,7 @@ void process_teardown(struct process *p)
      * (thread, CNode, address space, image frames): revoking the chunks deletes them all. */
     pool_reset(&p->memory);
     pool_reset(&p->objects);
+    channels_stop(p);
     p->slots.used = 0;
     p->vspace.ntables = 0;
     p->tcb = p->cnode = p->notification = p->timer_signal = 0;

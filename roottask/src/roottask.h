@@ -15,9 +15,10 @@
 #define PAGE_SIZE      (1ul << PAGE_BITS)
 #define ROUND_UP(x, a) (((x) + (a)-1) & ~((seL4_Word)(a)-1))
 
-/* Named by pointer before the sections that define them (irq.c, process.c). */
+/* Named by pointer before the sections that define them (irq.c, process.c, channels.c). */
 struct process;
 struct irq_route;
+struct channel;
 
 /* --- report.c: messages ----------------------------------------------------------------------- */
 
@@ -336,6 +337,8 @@ struct process {
         seL4_Word vaddr;
     } files[UK_MAX_FILES];
     seL4_Word file_pages;
+    unsigned nchannels; /* its ends, in uk_init.channels order (channels.c) */
+    struct channel *channel[UK_MAX_CHANNELS];
 
     /* The running instance. */
     struct vspace vspace;
@@ -376,6 +379,24 @@ void process_teardown(struct process *p);
 seL4_Word process_grant(struct process *p, seL4_CPtr src, seL4_CapRights_t rights);
 seL4_Word process_grant_badged(struct process *p, seL4_CPtr src, seL4_CapRights_t rights,
                                seL4_Word badge);
+
+/* --- channels.c: channels between unikernels ------------------------------------------------- */
+
+/* Makes every channel's region and status page and lists each process's ends; -1 after
+ * printing why. Runs before the processes are planned. */
+int channels_plan(const struct sysdesc *desc);
+/* The address ranges of the process's channels (for planning its page tables); returns how
+ * many it wrote (at most UK_MAX_CHANNELS). */
+unsigned channels_layout(const struct process *p, struct vrange *r);
+/* Root-task cap slots each start of the process uses for its channels. */
+seL4_Word channels_slots_needed(const struct process *p);
+/* At start: maps the process's ends, exchanges signal caps with the running other ends,
+ * lists them in the init data and marks the process running on every channel. */
+int channels_grant(struct process *p, struct uk_init *ui);
+/* At teardown: takes its ends back and tells the other ends it is down. */
+void channels_stop(struct process *p);
+/* It will not be restarted: tells the other ends it is gone for good. */
+void channels_gone(struct process *p);
 
 /* --- domains.c: CPU shares ------------------------------------------------------------------- */
 

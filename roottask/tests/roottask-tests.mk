@@ -45,7 +45,7 @@ RT_HOST_TESTS := $(addprefix $(RT_HOST_BIN)/,test_sysdesc test_elfcheck test_cpi
 RT_HOST_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all
 
 $(RT_HOST_BIN)/test_sysdesc: roottask/shared/sysdesc.c roottask/shared/sysdesc_keys.c \
-	roottask/shared/sysdesc_runtime_keys.c
+	roottask/shared/sysdesc_runtime_keys.c roottask/shared/sysdesc_channel_keys.c
 $(RT_HOST_BIN)/test_elfcheck: roottask/shared/elfcheck.c
 $(RT_HOST_BIN)/test_cpio: roottask/shared/cpio.c roottask/shared/elfcheck.c tools/bake/util.c \
 	tools/bake/cpio_write.c
@@ -56,11 +56,15 @@ $(RT_HOST_BIN)/test_%: roottask/tests/host/test_%.c tests/common/host_check.h \
 	$(Q)$(HOSTCC) $(filter-out -MMD -MP,$(HOST_CFLAGS)) $(RT_HOST_SANITIZE) $(HOST_INCLUDES) -Itests/common \
 		-o $@ $(filter %.c,$^)
 
-# The example in README.md's "System description reference" must parse too.
+# The examples in README.md's "System description reference" and "Rump kernels as servers"
+# must parse too.
 test-roottask-host: $(RT_HOST_TESTS) $(GUESTS)
 	$(Q)sed -n '/^## System description reference/,/^## /{/^```$$/,/^```$$/p}' README.md | \
 		grep -v '^```' > $(RT_HOST_BIN)/readme-example.system
-	$(Q)$(RT_HOST_BIN)/test_sysdesc $(RT_HOST_BIN)/readme-example.system
+	$(Q)sed -n '/^## Rump kernels as servers/,/^## /{/^```$$/,/^```$$/p}' README.md | \
+		grep -v '^```' > $(RT_HOST_BIN)/readme-servers.system
+	$(Q)$(RT_HOST_BIN)/test_sysdesc $(RT_HOST_BIN)/readme-example.system \
+		$(RT_HOST_BIN)/readme-servers.system
 	$(Q)$(RT_HOST_BIN)/test_elfcheck $(GUESTS)
 	$(Q)$(RT_HOST_BIN)/test_cpio
 

@@ -9,9 +9,11 @@
 #   test-netbsd-echo-vioif, -echo-wm, -echo-two
 #                      apps/echo answering the host through QEMU's host forwarding: virtio
 #                      NIC with DHCP, e1000 with a static address, both at once
+#   test-netbsd-netserver, -fsserver, -client-crash, -server-crash
+#                      rump kernels as servers (netbsd-servers.mk)
 #   test-netbsd        all of them
 NETBSD_BUILD := $(BUILD)/tests/netbsd
-$(NETBSD_BUILD)/%.o: CFLAGS_FOR = $(RUMPGLUE_CFLAGS)
+$(NETBSD_BUILD)/%.o: CFLAGS_FOR = $(RUMPCLIENT_CFLAGS)
 
 RUMPBOOT_ELF := $(NETBSD_BUILD)/rumpboot.uk.elf
 $(RUMPBOOT_ELF): $(NETBSD_BUILD)/rumpboot.o $(NETBSD_BUILD)/nbcheck.o

@@ -11,7 +11,7 @@ struct tc;
     X(console)                  \
     X(process_calls)            \
     X(dl_bootstrap)             \
-    X(sp_unsupported)           \
+    X(sp_without_channels)      \
     X(getrandom)                \
     X(malloc_alignment)         \
     X(malloc_churn)             \
@@ -49,7 +49,8 @@ struct tc;
     X(pci_port_io)              \
     X(pci_interrupt)            \
     X(dma_memory)               \
-    X(virt_to_mach)
+    X(virt_to_mach)             \
+    X(cksum)
 
 #define TEST_DECLARE(name) void test_##name(struct tc *tc);
 TEST_LIST(TEST_DECLARE)

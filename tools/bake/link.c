@@ -35,7 +35,8 @@ struct platform {
     char *crt;     /* the entry point, first on the command line */
     char *libs[4]; /* in one --start-group with the application's libraries */
     char *script;
-    char *glue; /* the NetBSD glue (platform/rumpglue), whole-archive with a rump kernel */
+    char *glue;   /* the NetBSD glue (platform/rumpglue), whole-archive with a rump kernel */
+    char *client; /* the client library of remote system calls (platform/rumpclient) */
 };
 
 static void platform_defaults(struct platform *pf, const char *build, const char *srcdir)
@@ -48,6 +49,7 @@ static void platform_defaults(struct platform *pf, const char *build, const char
     }
     pf->script = path_join(srcdir, "platform/unikernel.ld");
     pf->glue = path_join(build, "platform/librumpglue.a");
+    pf->client = path_join(build, "platform/librumpclient.a");
 }
 
 static void platform_free(struct platform *pf)
@@ -58,9 +60,11 @@ static void platform_free(struct platform *pf)
     }
     free(pf->script);
     free(pf->glue);
+    free(pf->client);
 }
 
-static int check_platform(const struct platform *pf, int with_platform, int with_glue)
+static int check_platform(const struct platform *pf, int with_platform, int with_glue,
+                          int with_client)
 {
     const char *missing = !file_exists(pf->script) ? pf->script : 0;
     for (int i = with_platform ? 0 : 2; !missing && i < 4; i++) {
@@ -79,6 +83,12 @@ static int check_platform(const struct platform *pf, int with_platform, int with
         bake_error("%s not found: the NetBSD glue is built only when RUMP_SYSROOT is set "
                    "(make RUMP_SYSROOT=...), or link without it (--no-rump-glue)",
                    pf->glue);
+        return -1;
+    }
+    if (with_client && !file_exists(pf->client)) {
+        bake_error("%s not found: the client library is built only when RUMP_SYSROOT is set "
+                   "(make RUMP_SYSROOT=...)",
+                   pf->client);
         return -1;
     }
     return 0;
@@ -116,21 +126,30 @@ static int check_link_args(int argc, const struct bake_args *a)
         bake_error("--no-platform needs --linker-script");
         return 2;
     }
+    if (a->rump_client && (a->rump.count || a->no_platform || a->posix)) {
+        bake_error("--rump-client links no rump kernel and needs the platform: not with --rump, "
+                   "--no-platform or --posix");
+        return 2;
+    }
     return 0;
 }
 
 /*
- * The PCI drivers' calls of NetBSD's bus_space register accessors go to the platform's
- * (platform/rumpuser/bus_space.c), which reach I/O ports through their capabilities instead
- * of executing IN/OUT, a fault each; a kernel without the PCI component has no such calls.
+ * Functions of the rump kernel the platform replaces (ld --wrap), each defined in
+ * platform/rumpuser/ as __wrap_NAME: the PCI drivers' calls of NetBSD's bus_space register
+ * accessors (bus_space.c: I/O ports through their capabilities instead of executing IN/OUT,
+ * a fault each), and the TCP/IP stack's Internet checksum (cksum.c: a quarter of the
+ * instructions). A kernel without the component has no such calls and nothing changes.
  */
-static void add_bus_space_wraps(struct command *in)
+static void add_platform_wraps(struct command *in)
 {
-    static const char *const accessors[] = {"read_1",  "read_2",  "read_4",
-                                            "write_1", "write_2", "write_4"};
-    for (size_t i = 0; i < sizeof(accessors) / sizeof(accessors[0]); i++) {
+    static const char *const wrapped[] = {"rumpns_bus_space_read_1",  "rumpns_bus_space_read_2",
+                                          "rumpns_bus_space_read_4",  "rumpns_bus_space_write_1",
+                                          "rumpns_bus_space_write_2", "rumpns_bus_space_write_4",
+                                          "rumpns_cpu_in_cksum"};
+    for (size_t i = 0; i < sizeof(wrapped) / sizeof(wrapped[0]); i++) {
         char option[64];
-        snprintf(option, sizeof(option), "--wrap=rumpns_bus_space_%s", accessors[i]);
+        snprintf(option, sizeof(option), "--wrap=%s", wrapped[i]);
         command_add(in, option);
     }
 }
@@ -170,12 +189,15 @@ static int link_inputs(const struct bake_args *o, const struct platform *pf, cha
         }
         command_add(in, "--no-whole-archive");
         if (!o->no_platform) {
-            add_bus_space_wraps(in);
+            add_platform_wraps(in);
         }
     }
     command_add(in, "--start-group");
     for (size_t i = 0; i < o->libs.count; i++) {
         command_add(in, o->libs.argv[i]);
+    }
+    if (o->rump_client) {
+        command_add(in, pf->client);
     }
     for (int i = o->no_platform ? 2 : 0; i < 4; i++) {
         command_add(in, pf->libs[i]);
@@ -225,6 +247,7 @@ static int posix_inputs(const struct bake_args *o, char **objects, int nobjects,
         bake_error("RUMPRUN_SYSROOT=%s is not Rumprun's installed userland: no %s", sysroot, libc);
         goto done;
     }
+    command_add(in, "--eh-frame-hdr"); /* C++ exceptions find unwind tables through it */
     command_add(in, platform);
     for (int i = 0; i < nobjects; i++) {
         command_add(in, objects[i]);
@@ -239,7 +262,7 @@ static int posix_inputs(const struct bake_args *o, char **objects, int nobjects,
     r = rump_libraries(in, &components, &where);
     command_free(&components);
     command_add(in, "--no-whole-archive");
-    add_bus_space_wraps(in);
+    add_platform_wraps(in);
     command_add(in, "--start-group");
     command_add(in, layer);
     for (size_t i = 0; i < o->libs.count; i++) {
@@ -317,8 +340,8 @@ int bake_link(int argc, char **argv)
         if (posix_inputs(&o, objects, nobjects, &in) < 0) {
             goto done;
         }
-    } else if (check_platform(&pf, !o.no_platform, o.rump.count && !o.no_glue && !o.no_platform) <
-                   0 ||
+    } else if (check_platform(&pf, !o.no_platform, o.rump.count && !o.no_glue && !o.no_platform,
+                              o.rump_client) < 0 ||
                link_inputs(&o, &pf, objects, nobjects, &in) < 0) {
         goto done;
     }

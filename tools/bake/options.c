@@ -32,6 +32,7 @@ static const struct {
     {"no-platform", 0, FLAG, BAKE_LINK, offsetof(struct bake_args, no_platform)},
     {"rump", 0, LIST, BAKE_LINK, offsetof(struct bake_args, rump)},
     {"no-rump-glue", 0, FLAG, BAKE_LINK, offsetof(struct bake_args, no_glue)},
+    {"rump-client", 0, FLAG, BAKE_LINK, offsetof(struct bake_args, rump_client)},
     {"posix", 0, FLAG, BAKE_LINK, offsetof(struct bake_args, posix)},
     {"lib", 0, LIST, BAKE_LINK, offsetof(struct bake_args, libs)},
     {"deps", 0, STRING, BAKE_LINK, offsetof(struct bake_args, deps)},

@@ -31,11 +31,17 @@ extern __thread int errno;
 #define ENOSPC       28
 #define ESPIPE       29
 #define EROFS        30
+#define EPIPE        32
 #define ERANGE       34
 #define EAGAIN       35
+#define EALREADY     37
+#define EMSGSIZE     40
 #define EOPNOTSUPP   45
+#define ECONNRESET   54
 #define ENOBUFS      55
+#define ENOTCONN     57
 #define ETIMEDOUT    60
+#define ECONNREFUSED 61
 #define ENAMETOOLONG 63
 #define ENOSYS       78
 #define ENOTSUP      86

@@ -137,6 +137,62 @@ static void runtime_items(void)
                "trees are carried files named tree0, tree1", 0);
 }
 
+/* Channels: sizes, the server resolved, and each unikernel's ends in the root task's order. */
+static void channels(void)
+{
+    static const char text[] = "[unikernel c1]\n"
+                               "image = c.elf\n"
+                               "channel = fs 8K\n"
+                               "channel = net\n"
+                               "[unikernel net]\n"
+                               "image = net.elf\n"
+                               "channel = fs 2M   # a server may be a client of another\n"
+                               "[unikernel fs]\n"
+                               "image = fs.elf\n"
+                               "[unikernel c2]\n"
+                               "image = c.elf\n"
+                               "channel = net 0x10000\n";
+    char err[SYSDESC_ERROR_MAX] = "";
+    int ok = parse(text, err) == 0;
+    host_check(ok, "channels parse", err);
+    if (!ok) {
+        return;
+    }
+    const struct sysdesc_unikernel *c1 = &desc.uk[0];
+    host_check(c1->nchannels == 2 && !strcmp(c1->channels[0].server, "fs") &&
+                   c1->channels[0].size == 8192 && c1->channels[0].server_index == 2 &&
+                   c1->channels[0].line == 3,
+               "a channel with a size", 0);
+    host_check(c1->channels[1].size == SYSDESC_CHANNEL_DEFAULT_SIZE &&
+                   c1->channels[1].server_index == 1,
+               "a channel of the default size", 0);
+    struct sysdesc_channel_end ends[SYSDESC_MAX_CHANNELS];
+    unsigned n = sysdesc_channel_ends(&desc, 1, ends);
+    host_check(n == 3 && !ends[0].is_server && ends[0].server == 2 && ends[1].is_server &&
+                   ends[1].client == 0 && ends[2].is_server && ends[2].client == 3 &&
+                   ends[2].channel->size == 0x10000,
+               "a unikernel's ends: its own channels, then those it serves", 0);
+    n = sysdesc_channel_ends(&desc, 2, ends);
+    host_check(n == 2 && ends[0].client == 0 && ends[1].client == 1 &&
+                   ends[1].channel->size == (2ul << 20),
+               "the ends of a server only", 0);
+}
+
+/* Seventeen clients of one server: one end too many for it. */
+static void too_many_ends(void)
+{
+    static char text[4096];
+    size_t used = (size_t)snprintf(text, sizeof(text), "[unikernel s]\nimage = s.elf\n");
+    for (int i = 0; i <= SYSDESC_MAX_CHANNELS; i++) {
+        used += (size_t)snprintf(text + used, sizeof(text) - used,
+                                 "[unikernel c%d]\nimage = c.elf\nchannel = s\n", i);
+    }
+    char err[SYSDESC_ERROR_MAX] = "";
+    host_check(parse(text, err) < 0 &&
+                   !strcmp(err, "t.system:1: 's' is an end of more than 16 channels"),
+               "rejects: a server with 17 clients", err);
+}
+
 static const struct {
     const char *what, *text, *error;
 } bad[] = {
@@ -306,6 +362,32 @@ static const struct {
      "t.system:3: bad file name 'dev/disk' (1 to 31 characters, no '/')"},
     {"a file with three words", "[unikernel a]\nimage = a.elf\nfile = a b c\n",
      "t.system:3: file takes a path and an optional name, found more"},
+    {"a channel to nobody", "[unikernel a]\nimage = a.elf\nchannel = b\n",
+     "t.system:3: channel to 'b': no such unikernel"},
+    {"a channel to itself", "[unikernel a]\nimage = a.elf\nchannel = a\n",
+     "t.system:3: channel to 'a': a unikernel cannot be its own server"},
+    {"two channels to one server",
+     "[unikernel a]\nimage = a.elf\nchannel = b\nchannel = b 8K\n[unikernel b]\nimage = b.elf\n",
+     "t.system:4: duplicate channel to 'b' (first on line 3)"},
+    {"a channel too large", "[unikernel a]\nimage = a.elf\nchannel = b 4M\n",
+     "t.system:3: channel size 4M too large (at most 2048K)"},
+    {"a channel not in pages", "[unikernel a]\nimage = a.elf\nchannel = b 5000\n",
+     "t.system:3: channel size 5000 must be a multiple of 4K"},
+    {"a channel of size zero", "[unikernel a]\nimage = a.elf\nchannel = b 0\n",
+     "t.system:3: channel size 0 must be a multiple of 4K"},
+    {"a bad channel size", "[unikernel a]\nimage = a.elf\nchannel = b big\n",
+     "t.system:3: bad channel size 'big' (a number with an optional K, M or G)"},
+    {"a channel with three words", "[unikernel a]\nimage = a.elf\nchannel = b 8K x\n",
+     "t.system:3: channel takes a server and an optional size, found more"},
+    {"two unikernels serving each other",
+     "[unikernel a]\nimage = a.elf\nchannel = b\n[unikernel b]\nimage = b.elf\nchannel = a\n",
+     "t.system:3: channel to 'b' makes a cycle (a -> b -> a): a server may not be a client of "
+     "its own clients"},
+    {"a longer cycle",
+     "[unikernel a]\nimage = a.elf\n[unikernel b]\nimage = b.elf\nchannel = c\n"
+     "[unikernel c]\nimage = c.elf\nchannel = d\n[unikernel d]\nimage = d.elf\nchannel = b\n",
+     "t.system:5: channel to 'c' makes a cycle (b -> c -> d -> b): a server may not be a client "
+     "of its own clients"},
     {"nothing in it", "# only a comment\n\n",
      "t.system: no unikernels (add a [unikernel NAME] section)"},
 };
@@ -389,6 +471,8 @@ int main(int argc, char **argv)
     good_description();
     defaults();
     runtime_items();
+    channels();
+    too_many_ends();
     bad_descriptions();
     long_line();
     mutations();

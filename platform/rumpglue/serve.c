@@ -1,0 +1,85 @@
+/*
+ * A rump kernel that serves other unikernels: rump_init_server("channel:") starts the
+ * server of remote system calls (platform/rumpuser/sp*.c) on every channel this unikernel
+ * is the server of, and the program waits until each client has ended for good (the root
+ * task's status page says gone), so a system of clients and servers ends by itself.
+ */
+#include "glue.h"
+
+#include <errno.h>
+#include <platform.h>
+#include <rumpsp.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#pragma weak rump_init_server
+
+static unsigned clients_left(void)
+{
+    unsigned left = 0;
+    for (unsigned i = 0; i < pf_channel_count(); i++) {
+        const struct uk_channel *c = pf_channel(i);
+        left += c->role == UK_CHANNEL_SERVER &&
+                pf_channel_status(c)->end[UK_CHANNEL_CLIENT].state != UK_END_GONE;
+    }
+    return left;
+}
+
+static void report(const char *name, const char *when)
+{
+    struct rumpsp_stats s;
+    struct pf_sched_stats t;
+    rumpsp_stats(&s);
+    pf_sched_stats(&t);
+    printf("%s: %s: %llu sessions, %llu ended, %u live; %llu calls, %llu refused; ", name, when,
+           (unsigned long long)s.sessions_begun, (unsigned long long)s.sessions_ended,
+           s.sessions_live, (unsigned long long)s.calls, (unsigned long long)s.refused);
+    printf("%u workers; %zu KiB free; idle %llu ms (%llu waits), %llu thread switches, %llu "
+           "timer settings\n",
+           s.workers, pf_mem_free() >> 10, (unsigned long long)(t.idle_ns / 1000000),
+           (unsigned long long)t.idle_waits, (unsigned long long)t.switches,
+           (unsigned long long)t.timer_sets);
+}
+
+int rumpglue_serve(const char *name)
+{
+    if (!rump_init_server) {
+        printf("%s: this rump kernel cannot serve (link the kern_sysproxy component)\n", name);
+        return ENOSYS;
+    }
+    int error = rump_init_server("channel:");
+    if (error) {
+        printf("%s: cannot serve its channels (error %d)\n", name, error);
+        return error;
+    }
+    printf("%s: serving %u client%s\n", name, clients_left(), clients_left() == 1 ? "" : "s");
+    const char *every = pf_getenv("RUMPSP_REPORT");
+    uint64_t period = every ? strtoul(every, 0, 10) : 0, reported = 0;
+    /* Looked at every 50 ms, not woken by the channels, which signal every call. */
+    for (;;) {
+        struct rumpsp_stats s;
+        rumpsp_stats(&s);
+        if (period && s.sessions_ended / period > reported) {
+            reported = s.sessions_ended / period;
+            char when[48];
+            snprintf(when, sizeof(when), "after %llu sessions",
+                     (unsigned long long)(reported * period));
+            report(name, when);
+        }
+        if (!clients_left()) {
+            break;
+        }
+        pf_sleep_ns(50 * 1000 * 1000);
+    }
+    /* The last sessions end as the dispatcher sees their clients gone. */
+    for (int i = 0; i < 100; i++) {
+        struct rumpsp_stats s;
+        rumpsp_stats(&s);
+        if (!s.sessions_live) {
+            break;
+        }
+        pf_sleep_ns(10 * 1000 * 1000);
+    }
+    report(name, "every client is gone");
+    return 0;
+}
