@@ -31,8 +31,11 @@ memory = {memory}M
 argv   = netserve 7 {accounting}
 env    = IFCONFIG_{ifname}=10.0.2.15/24
 env    = GATEWAY=10.0.2.2
-pci    = {pci}
+{media}pci    = {pci}
 """
+# Fixed media where the NIC's PHY would otherwise make the interface's start wait for an
+# auto-negotiation (QEMU's e1000: 500 ms; platform/rumpglue/README.md, IFMEDIA_).
+MEDIA = {"wm0": "env    = IFMEDIA_wm0=100baseTX-FDX\n"}
 
 
 def bake(bake_tool, roottask, kernel, images, d, nic, memory, accounting):
@@ -44,7 +47,7 @@ def bake(bake_tool, roottask, kernel, images, d, nic, memory, accounting):
         _, ifname, pci = NICS[nic]
         with open(desc, "w") as f:
             f.write(SYSTEM_TEMPLATE.format(ifname=ifname, nic=nic, memory=memory, pci=pci,
-                                           accounting=accounting))
+                                           accounting=accounting, media=MEDIA.get(ifname, "")))
         subprocess.run([bake_tool, "image", "-o", d, "--roottask", roottask, "--kernel", kernel,
                         "--images", images, desc], check=True, stdout=subprocess.DEVNULL)
     return os.path.join(d, "kernel32.elf"), os.path.join(d, "roottask.elf")

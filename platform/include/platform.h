@@ -165,7 +165,13 @@ struct pf_thread *pf_thread_create(const char *name, void *(*fn)(void *), void *
 PF_NORETURN void pf_thread_exit(void *result);
 /* Waits for a joinable thread to exit and frees it. EINVAL if not joinable, EDEADLK if self. */
 int pf_thread_join(struct pf_thread *t, void **result);
-struct pf_thread *pf_thread_self(void);
+/* The running thread (a variable so that pf_thread_self, which locks ask on every
+ * operation, costs a load). */
+extern struct pf_thread *pf_current_thread;
+static inline struct pf_thread *pf_thread_self(void)
+{
+    return pf_current_thread;
+}
 const char *pf_thread_name(const struct pf_thread *t);
 /* A word of the caller's per thread (a program runtime's lwp), 0 until set. */
 void pf_thread_set_data(struct pf_thread *t, void *data);

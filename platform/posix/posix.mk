@@ -41,6 +41,7 @@ $(POSIX_PLATFORM): $(POSIX_PLATFORM_OBJS) $(RUNTIME_LIB) $(LIBSEL4_LIB)
 	$(Q)$(OBJCOPY) -w --keep-global-symbol=_start --keep-global-symbol='pf_*' \
 		--keep-global-symbol='rumpuser_*' --keep-global-symbol='rumpcomp_*' \
 		--keep-global-symbol='__wrap_rumpns_bus_space_*' \
+		--keep-global-symbol=__wrap_rumpns_cpu_in_cksum \
 		$(addprefix --keep-global-symbol=,malloc free calloc realloc posix_memalign) $@.all $@
 	$(Q)rm -f $@.all
 
@@ -61,9 +62,15 @@ endif
 # compiled and linked by Rumprun's compiler driver into a program (a relocatable object
 # that carries Rumprun's build recipe), which bake links into a unikernel.
 RUMPRUN_CC := $(RUMPRUN_SYSROOT)/bin/x86_64-rumprun-netbsd-gcc
+RUMPRUN_CXX := $(RUMPRUN_SYSROOT)/bin/x86_64-rumprun-netbsd-g++
+# C++ needs the userland built with a C++ compiler (platform/posix/README.md): libc++.
+RUMPRUN_HAS_CXX := $(if $(wildcard $(RUMPRUN_TARGET)/lib/libc++.a),yes)
 # The driver's link step adds an object without a .note.GNU-stack section (its recipe), so
 # ld would mark the program as needing an executable stack, which no unikernel has.
 POSIX_PROGRAM_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wl,-z,noexecstack
+# gcc 12 misreads libc++'s (2016) red-black tree as out-of-bounds accesses once inlined.
+POSIX_PROGRAM_CXXFLAGS := -std=c++14 -O2 -g -Wall -Wextra -Werror -Wno-array-bounds \
+	-Wl,-z,noexecstack
 
 # $(call posix_unikernel,PROGRAM[,BAKE LINK OPTIONS]): PROGRAM.uk.elf, the unikernel bake
 # makes of PROGRAM (a program Rumprun's compiler driver linked, by any build system).
@@ -81,5 +88,14 @@ $(1): $(2)
 	@mkdir -p $$(@D)
 	@echo "  RRCC    $$@"
 	$$(Q)$$(RUMPRUN_CC) $$(POSIX_PROGRAM_CFLAGS) $(3) -o $$@ $(2)
+$(call posix_unikernel,$(1),$(4))
+endef
+
+# $(call posix_cxx_program,OUT,SOURCES[,CXXFLAGS[,BAKE LINK OPTIONS]]): the same for C++.
+define posix_cxx_program
+$(1): $(2)
+	@mkdir -p $$(@D)
+	@echo "  RRCXX   $$@"
+	$$(Q)$$(RUMPRUN_CXX) $$(POSIX_PROGRAM_CXXFLAGS) $(3) -o $$@ $(2)
 $(call posix_unikernel,$(1),$(4))
 endef

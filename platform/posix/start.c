@@ -31,6 +31,11 @@
 int main(int argc, char **argv, char **envp);
 void _libc_init(void);
 
+#define AUX_ENTRIES 9
+
+/* The image's own ELF header (the linker script loads headers with the text). */
+extern const Elf64_Ehdr __ehdr_start;
+
 extern char **environ;
 extern struct ps_strings *__ps_strings;
 extern const char *__progname;
@@ -136,14 +141,16 @@ static void copy_strings(char **vec, char *const *from, size_t n)
 
 /*
  * The start of a NetBSD program's stack: argv, a NULL, the environment, a NULL, then the
- * auxiliary vector. libc finds the last through __ps_strings (_dlauxinfo), libpthread the
- * main thread's stack through AT_STACKBASE in it and the stack size limit.
+ * auxiliary vector. libc finds the last through __ps_strings (_dlauxinfo); libpthread the
+ * main thread's stack through AT_STACKBASE in it and the stack size limit; dl_iterate_phdr
+ * (and so C++ exception unwinding, which looks for PT_GNU_EH_FRAME) the program headers
+ * through AT_PHDR and AT_PHNUM. The image is static and linked where it runs: AT_BASE 0.
  */
 static char **set_up_arguments(const struct uk_init *init)
 {
     size_t argc = init->argc, envc = init->envc;
     size_t words = argc + 1 + envc + 1;
-    char **vec = calloc(1, words * sizeof(char *) + 3 * sizeof(AuxInfo));
+    char **vec = calloc(1, words * sizeof(char *) + AUX_ENTRIES * sizeof(AuxInfo));
     static struct ps_strings ps;
     if (!vec) {
         posix_fail("no memory for the command line");
@@ -154,10 +161,17 @@ static char **set_up_arguments(const struct uk_init *init)
     void *stack;
     size_t stack_size;
     pf_thread_stack(pf_thread_self(), &stack, &stack_size);
+    const Elf64_Ehdr *eh = &__ehdr_start;
     AuxInfo *aux = (AuxInfo *)(vec + words);
     aux[0] = (AuxInfo){.a_type = AT_STACKBASE, .a_v = (uintptr_t)stack + stack_size};
     aux[1] = (AuxInfo){.a_type = AT_PAGESZ, .a_v = PF_PAGE_SIZE};
-    aux[2] = (AuxInfo){.a_type = AT_NULL};
+    aux[2] = (AuxInfo){.a_type = AT_PHDR, .a_v = (uintptr_t)eh + eh->e_phoff};
+    aux[3] = (AuxInfo){.a_type = AT_PHENT, .a_v = eh->e_phentsize};
+    aux[4] = (AuxInfo){.a_type = AT_PHNUM, .a_v = eh->e_phnum};
+    aux[5] = (AuxInfo){.a_type = AT_ENTRY, .a_v = eh->e_entry};
+    aux[6] = (AuxInfo){.a_type = AT_BASE, .a_v = 0};
+    aux[7] = (AuxInfo){.a_type = AT_SUN_EXECNAME, .a_v = argc ? (uintptr_t)vec[0] : 0};
+    aux[8] = (AuxInfo){.a_type = AT_NULL};
 
     ps.ps_argvstr = vec;
     ps.ps_nargvstr = (int)argc;

@@ -11,6 +11,8 @@
 
 extern struct rumpuser_hyperup pfru_hyp;
 extern bool pfru_verbose; /* RUMP_VERBOSE set in the environment */
+/* The rump kernel's current lwp of the running thread (rumpuser_curlwp), for the locks. */
+extern __thread struct lwp *pfru_curlwp;
 /* Called when a thread is about to block in a hypercall, or 0 (sp_dispatch.c: a worker running
  * a call must not leave the channels unwatched while it waits). */
 extern void (*pfru_blocking)(void);

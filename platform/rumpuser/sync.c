@@ -58,23 +58,35 @@ void rumpuser_mutex_init(struct rumpuser_mtx **mtxp, int flags)
     *mtxp = m;
 }
 
-static void mutex_take(struct rumpuser_mtx *m)
+/*
+ * The rump kernel takes and releases a mutex many times per packet (every one of its own
+ * mutexes and spin locks is one of these), so the uncontended paths are inline and call
+ * nothing: no wakeup when nobody waits.
+ */
+static inline void mutex_take(struct rumpuser_mtx *m, struct pf_thread *self)
 {
-    m->holder = pf_thread_self();
+    m->holder = self;
     if (m->flags & RUMPUSER_MTX_KMUTEX) {
-        m->owner = rumpuser_curlwp();
+        m->owner = pfru_curlwp;
     }
 }
 
-static void mutex_release(struct rumpuser_mtx *m)
+static void __attribute__((noreturn, noinline))
+mutex_misuse(struct rumpuser_mtx *m, const char *what)
+{
+    pf_panic("rumpuser: mutex %p %s by \"%s\"", (void *)m, what, pf_thread_name(pf_thread_self()));
+}
+
+static inline void mutex_release(struct rumpuser_mtx *m)
 {
     if (m->holder != pf_thread_self()) {
-        pf_panic("rumpuser: mutex %p released by \"%s\", which does not hold it", (void *)m,
-                 pf_thread_name(pf_thread_self()));
+        mutex_misuse(m, "released, which does not hold it,");
     }
     m->holder = 0;
     m->owner = 0;
-    pf_wake_one(&m->waiters);
+    if (!pf_waitq_empty(&m->waiters)) {
+        pf_wake_one(&m->waiters);
+    }
 }
 
 int rumpuser_mutex_tryenter(struct rumpuser_mtx *m)
@@ -82,29 +94,32 @@ int rumpuser_mutex_tryenter(struct rumpuser_mtx *m)
     if (m->holder) {
         return EBUSY;
     }
-    mutex_take(m);
+    mutex_take(m, pf_thread_self());
     return 0;
 }
 
 void rumpuser_mutex_enter_nowrap(struct rumpuser_mtx *m)
 {
-    if (m->holder == pf_thread_self()) {
-        pf_panic("rumpuser: mutex %p entered twice by \"%s\"", (void *)m,
-                 pf_thread_name(pf_thread_self()));
+    struct pf_thread *self = pf_thread_self();
+    if (m->holder) {
+        if (m->holder == self) {
+            mutex_misuse(m, "entered twice");
+        }
+        do {
+            pf_block(&m->waiters, 0);
+        } while (m->holder);
     }
-    while (m->holder) {
-        pf_block(&m->waiters, 0);
-    }
-    mutex_take(m);
+    mutex_take(m, self);
 }
 
 void rumpuser_mutex_enter(struct rumpuser_mtx *m)
 {
-    if (m->flags & RUMPUSER_MTX_SPIN) {
-        rumpuser_mutex_enter_nowrap(m); /* spin mutexes never give up the CPU */
+    if (!m->holder) {
+        mutex_take(m, pf_thread_self());
         return;
     }
-    if (rumpuser_mutex_tryenter(m) == 0) {
+    if (m->flags & RUMPUSER_MTX_SPIN) {
+        rumpuser_mutex_enter_nowrap(m); /* spin mutexes never give up the CPU */
         return;
     }
     int nlocks;
@@ -145,7 +160,7 @@ int rumpuser_rw_tryenter(int lk, struct rumpuser_rw *rw)
             return EBUSY;
         }
         rw->writer = pf_thread_self();
-        rw->writer_lwp = rumpuser_curlwp();
+        rw->writer_lwp = pfru_curlwp;
         return 0;
     }
     if (rw->writer || rw->writers_waiting) {
@@ -177,13 +192,13 @@ void rumpuser_rw_enter(int lk, struct rumpuser_rw *rw)
 }
 
 /* Lets the next holders try: a waiting writer if there is one, else every reader. */
-static void rw_wake(struct rumpuser_rw *rw)
+static inline void rw_wake(struct rumpuser_rw *rw)
 {
     if (rw->writers_waiting) {
         if (!rw->readers) {
             pf_wake_one(&rw->writers_q);
         }
-    } else {
+    } else if (!pf_waitq_empty(&rw->readers_q)) {
         pf_wake_all(&rw->readers_q);
     }
 }
@@ -209,7 +224,7 @@ int rumpuser_rw_tryupgrade(struct rumpuser_rw *rw)
     }
     rw->readers = 0;
     rw->writer = pf_thread_self();
-    rw->writer_lwp = rumpuser_curlwp();
+    rw->writer_lwp = pfru_curlwp;
     return 0;
 }
 
@@ -239,7 +254,7 @@ void rumpuser_rw_destroy(struct rumpuser_rw *rw)
 void rumpuser_rw_held(int lk, struct rumpuser_rw *rw, int *heldp)
 {
     if (lk == RUMPUSER_RW_WRITER) {
-        *heldp = rw->writer && rw->writer_lwp == rumpuser_curlwp();
+        *heldp = rw->writer && rw->writer_lwp == pfru_curlwp;
     } else {
         *heldp = rw->readers > 0;
     }
@@ -304,12 +319,16 @@ int rumpuser_cv_timedwait(struct rumpuser_cv *cv, struct rumpuser_mtx *m, int64_
 
 void rumpuser_cv_signal(struct rumpuser_cv *cv)
 {
-    pf_wake_one(&cv->waiters);
+    if (!pf_waitq_empty(&cv->waiters)) {
+        pf_wake_one(&cv->waiters);
+    }
 }
 
 void rumpuser_cv_broadcast(struct rumpuser_cv *cv)
 {
-    pf_wake_all(&cv->waiters);
+    if (!pf_waitq_empty(&cv->waiters)) {
+        pf_wake_all(&cv->waiters);
+    }
 }
 
 void rumpuser_cv_has_waiters(struct rumpuser_cv *cv, int *waitersp)

@@ -8,7 +8,7 @@
 /* Enough for NetBSD kernel threads (their native stacks are 16 KiB) with a wide margin. */
 #define RUMP_THREAD_STACK (64 * 1024)
 
-static __thread struct lwp *current_lwp;
+__thread struct lwp *pfru_curlwp;
 
 int rumpuser_thread_create(void *(*fn)(void *), void *arg, const char *name, int mustjoin,
                            int priority, int cpuidx, void **cookie)
@@ -50,10 +50,10 @@ void rumpuser_curlwpop(int op, struct lwp *l)
 {
     switch (op) {
     case RUMPUSER_LWP_SET:
-        current_lwp = l;
+        pfru_curlwp = l;
         break;
     case RUMPUSER_LWP_CLEAR:
-        current_lwp = 0;
+        pfru_curlwp = 0;
         break;
     default: /* CREATE and DESTROY are informational */
         break;
@@ -62,5 +62,5 @@ void rumpuser_curlwpop(int op, struct lwp *l)
 
 struct lwp *rumpuser_curlwp(void)
 {
-    return current_lwp;
+    return pfru_curlwp;
 }

@@ -43,7 +43,7 @@ struct pf_thread {
 };
 
 static struct pf_thread boot_thread = {.name = "boot", .prio = PF_PRIO_NORMAL};
-static struct pf_thread *current = &boot_thread;
+struct pf_thread *pf_current_thread = &boot_thread;
 static struct pf_thread *all_threads = &boot_thread;
 static struct pf_thread *zombies;  /* exited, not joinable: freed by the next thread to run */
 static struct pf_thread *timeouts; /* sorted by deadline */
@@ -225,7 +225,7 @@ static struct pf_thread *pick(void)
 /* Called by the current thread after it has put itself wherever it belongs. */
 static void schedule(void)
 {
-    struct pf_thread *prev = current, *next;
+    struct pf_thread *prev = pf_current_thread, *next;
     if (prev->stack && *(uint64_t *)prev->stack != STACK_CANARY) {
         pf_panic("stack overflow in thread \"%s\"", prev->name);
     }
@@ -250,7 +250,7 @@ static void schedule(void)
         if (pf_hooks.thread_switch) {
             pf_hooks.thread_switch(prev, next);
         }
-        current = next;
+        pf_current_thread = next;
         stats.switches++;
         pf_tls_load(next->tp);
         pf_ctx_switch(&prev->sp, next->sp);
@@ -263,7 +263,7 @@ static void schedule(void)
 
 int pf_block(struct pf_waitq *q, uint64_t deadline)
 {
-    struct pf_thread *t = current;
+    struct pf_thread *t = pf_current_thread;
     t->state = T_BLOCKED;
     t->wake_result = 0;
     if (q) {
@@ -294,7 +294,7 @@ void pf_wake_all(struct pf_waitq *q)
 
 void pf_yield(void)
 {
-    make_runnable(current, 0);
+    make_runnable(pf_current_thread, 0);
     schedule();
 }
 
@@ -390,7 +390,7 @@ struct pf_thread *pf_thread_create_on(const char *name, void *(*fn)(void *), voi
 
 void pf_thread_exit(void *result)
 {
-    struct pf_thread *t = current;
+    struct pf_thread *t = pf_current_thread;
     if (t == &boot_thread) {
         pf_panic("the initial context cannot exit");
     }
@@ -411,7 +411,7 @@ int pf_thread_join(struct pf_thread *t, void **result)
     if (!(t->flags & PF_THREAD_JOINABLE)) {
         return EINVAL;
     }
-    if (t == current) {
+    if (t == pf_current_thread) {
         return EDEADLK;
     }
     while (t->state != T_EXITED) {
@@ -422,11 +422,6 @@ int pf_thread_join(struct pf_thread *t, void **result)
     }
     free_thread(t);
     return 0;
-}
-
-struct pf_thread *pf_thread_self(void)
-{
-    return current;
 }
 
 const char *pf_thread_name(const struct pf_thread *t)

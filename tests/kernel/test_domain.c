@@ -239,6 +239,23 @@ TEST(domain_ipc_waits_for_the_receivers_domain)
  * keeps a heartbeat: it watches the TSC and counts the gaps when it did not run. It gets
  * about half the CPU and never waits much longer than domain 1's 10 ms entry.
  */
+/* One 400 ms window of the heartbeat: the time away in gaps over 1 ms, and the worst gap. */
+static void heartbeat_window(uint64_t *away, uint64_t *total, uint64_t *worst)
+{
+    uint64_t gap_threshold = ms_to_tsc(1), start = tsc_now(), last = start;
+    uint64_t end = start + ms_to_tsc(400);
+    *away = *worst = 0;
+    while (last < end) {
+        uint64_t now = tsc_now();
+        if (now - last > gap_threshold) {
+            *away += now - last;
+            *worst = now - last > *worst ? now - last : *worst;
+        }
+        last = now;
+    }
+    *total = last - start;
+}
+
 TEST(domain_heartbeat_keeps_its_share)
 {
     static volatile long spins;
@@ -246,24 +263,21 @@ TEST(domain_heartbeat_keeps_its_share)
     helper_in_domain(1, seL4_MaxPrio - 1, fn_spin, (seL4_Word)&spins);
     static const seL4_Word halves[][2] = {{0, 5}, {1, 5}};
     install_schedule(halves, 2);
-    uint64_t gap_threshold = ms_to_tsc(1), start = tsc_now(), last = start;
-    uint64_t end = start + ms_to_tsc(400), away = 0, worst = 0;
-    while (last < end) {
-        uint64_t now = tsc_now();
-        if (now - last > gap_threshold) {
-            away += now - last;
-            worst = now - last > worst ? now - last : worst;
-        }
-        last = now;
-    }
-    uint64_t total = last - start;
-    CHECK_GE(spins, 1);
     /*
-     * Loose bounds: QEMU's TCG runs the guest at a varying speed, and when the host
-     * deschedules QEMU the TSC jumps as if the guest had been away. Without the schedule the
-     * spinner, above the test thread's priority, would take all of it (away near 100%).
+     * QEMU's TCG runs the guest at a varying speed, and when the host deschedules QEMU the
+     * TSC jumps as if the guest had been away: a window with such a jump is measured again
+     * (at most three). Without the schedule the spinner, above the test thread's priority,
+     * takes the CPU in every window (away near 100%, gaps without end).
      */
+    uint64_t away, total, worst;
+    for (int window = 0; window < 3; window++) {
+        heartbeat_window(&away, &total, &worst);
+        if (away * 100 >= total * 25 && away * 100 <= total * 75 && worst <= ms_to_tsc(40)) {
+            break;
+        }
+    }
+    CHECK_GE(spins, 1);
     CHECK_GE(away * 100, total * 25);
-    CHECK_LE(away * 100, total * 85);
-    CHECK_LE(worst, ms_to_tsc(60));
+    CHECK_LE(away * 100, total * 75);
+    CHECK_LE(worst, ms_to_tsc(40));
 }

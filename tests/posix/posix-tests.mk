@@ -61,3 +61,24 @@ test-posix:
 		"build installs, e.g. RUMPRUN_SYSROOT=/path/to/rumprun; README.md, POSIX programs)"
 endif
 TEST_TARGETS += test-posix
+
+# test-posix-cxx: C++ (libc++, libunwind) in tests/posix/cxx, when the userland has it.
+POSIX_CXX_TEST := $(POSIX_TEST_BUILD)/pcxx
+.PHONY: test-posix-cxx
+ifeq ($(RUMPRUN_HAS_CXX),yes)
+$(eval $(call posix_cxx_program,$(POSIX_CXX_TEST),tests/posix/cxx/pcxx.cc))
+ALL_TARGETS += $(POSIX_CXX_TEST).uk.elf
+test-posix-cxx: $(POSIX_CXX_TEST).uk.elf $(IMAGE_DEPS)
+	$(Q)$(call image_bake,tests/posix/cxx/cxx.system,$(POSIX_TEST_BUILD))
+	$(Q)tests/netbsd/run-system -t 120 -l $(POSIX_TEST_BUILD)/test-posix-cxx.log \
+		-e '^pcxx: [0-9]+ passed, 0 failed' -e '^pcxx: iostream works' \
+		-e '^pcxx: static destructor ran' -e 'pcxx exited with status 0' \
+		$(call image_dir,tests/posix/cxx/cxx.system)/kernel32.elf \
+		$(call image_dir,tests/posix/cxx/cxx.system)/roottask.elf
+	@echo "$@: passed on $(KERNEL)"
+else
+test-posix-cxx:
+	@echo "$@: SKIPPED: $(if $(RUMPRUN_SYSROOT),the userland in RUMPRUN_SYSROOT has no libc++" \
+		"(build it with a C++ compiler; platform/posix/README.md),RUMPRUN_SYSROOT is not set)"
+endif
+TEST_TARGETS += test-posix-cxx

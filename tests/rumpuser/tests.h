@@ -49,7 +49,8 @@ struct tc;
     X(pci_port_io)              \
     X(pci_interrupt)            \
     X(dma_memory)               \
-    X(virt_to_mach)
+    X(virt_to_mach)             \
+    X(cksum)
 
 #define TEST_DECLARE(name) void test_##name(struct tc *tc);
 TEST_LIST(TEST_DECLARE)

@@ -135,17 +135,21 @@ static int check_link_args(int argc, const struct bake_args *a)
 }
 
 /*
- * The PCI drivers' calls of NetBSD's bus_space register accessors go to the platform's
- * (platform/rumpuser/bus_space.c), which reach I/O ports through their capabilities instead
- * of executing IN/OUT, a fault each; a kernel without the PCI component has no such calls.
+ * Functions of the rump kernel the platform replaces (ld --wrap), each defined in
+ * platform/rumpuser/ as __wrap_NAME: the PCI drivers' calls of NetBSD's bus_space register
+ * accessors (bus_space.c: I/O ports through their capabilities instead of executing IN/OUT,
+ * a fault each), and the TCP/IP stack's Internet checksum (cksum.c: a quarter of the
+ * instructions). A kernel without the component has no such calls and nothing changes.
  */
-static void add_bus_space_wraps(struct command *in)
+static void add_platform_wraps(struct command *in)
 {
-    static const char *const accessors[] = {"read_1",  "read_2",  "read_4",
-                                            "write_1", "write_2", "write_4"};
-    for (size_t i = 0; i < sizeof(accessors) / sizeof(accessors[0]); i++) {
+    static const char *const wrapped[] = {"rumpns_bus_space_read_1",  "rumpns_bus_space_read_2",
+                                          "rumpns_bus_space_read_4",  "rumpns_bus_space_write_1",
+                                          "rumpns_bus_space_write_2", "rumpns_bus_space_write_4",
+                                          "rumpns_cpu_in_cksum"};
+    for (size_t i = 0; i < sizeof(wrapped) / sizeof(wrapped[0]); i++) {
         char option[64];
-        snprintf(option, sizeof(option), "--wrap=rumpns_bus_space_%s", accessors[i]);
+        snprintf(option, sizeof(option), "--wrap=%s", wrapped[i]);
         command_add(in, option);
     }
 }
@@ -185,7 +189,7 @@ static int link_inputs(const struct bake_args *o, const struct platform *pf, cha
         }
         command_add(in, "--no-whole-archive");
         if (!o->no_platform) {
-            add_bus_space_wraps(in);
+            add_platform_wraps(in);
         }
     }
     command_add(in, "--start-group");
@@ -243,6 +247,7 @@ static int posix_inputs(const struct bake_args *o, char **objects, int nobjects,
         bake_error("RUMPRUN_SYSROOT=%s is not Rumprun's installed userland: no %s", sysroot, libc);
         goto done;
     }
+    command_add(in, "--eh-frame-hdr"); /* C++ exceptions find unwind tables through it */
     command_add(in, platform);
     for (int i = 0; i < nobjects; i++) {
         command_add(in, objects[i]);
@@ -257,7 +262,7 @@ static int posix_inputs(const struct bake_args *o, char **objects, int nobjects,
     r = rump_libraries(in, &components, &where);
     command_free(&components);
     command_add(in, "--no-whole-archive");
-    add_bus_space_wraps(in);
+    add_platform_wraps(in);
     command_add(in, "--start-group");
     command_add(in, layer);
     for (size_t i = 0; i < o->libs.count; i++) {
