@@ -4,9 +4,11 @@
 ECHO_ELF := $(BUILD)/apps/echo/echo.uk.elf
 $(BUILD)/apps/echo/%.o: CFLAGS_FOR = $(RUMPGLUE_CFLAGS)
 $(ECHO_ELF): $(BUILD)/apps/echo/echo.o
-# The components: TCP/IP, the two NIC drivers the descriptions use and the DHCP client.
-$(ECHO_ELF): UK_RUMP := net net_net net_netinet net_config dev_bpf pci pci_virtio \
-	virtio_if_vioif pci_if_wm dev_miiphy
+# The components: TCP/IP, the two NIC drivers the descriptions use and the DHCP client
+# (ECHO_RUMP: bench/rsc links the same program again).
+ECHO_RUMP := net net_net net_netinet net_config dev_bpf pci pci_virtio virtio_if_vioif \
+	pci_if_wm dev_miiphy
+$(ECHO_ELF): UK_RUMP := $(ECHO_RUMP)
 
 # The same program as a client of a netserver (apps/netserver): no rump kernel of its own,
 # its rump_sys_* calls go over a channel (platform/rumpclient).

@@ -25,18 +25,34 @@ static unsigned clients_left(void)
     return left;
 }
 
+/* "NetBSD: N processes, N open files (N file structures)" (census.c), or why it could not
+ * be counted. */
+static void census(char *out, size_t size)
+{
+    struct rg_census c;
+    int error = rg_census(&c);
+    if (error) {
+        snprintf(out, size, "NetBSD: no census (error %d)", error);
+    } else {
+        snprintf(out, size, "NetBSD: %u processes, %u open files (%u file structures)", c.processes,
+                 c.files, c.file_structures);
+    }
+}
+
 static void report(const char *name, const char *when)
 {
     struct rumpsp_stats s;
     struct pf_sched_stats t;
+    char held[96];
     rumpsp_stats(&s);
     pf_sched_stats(&t);
+    census(held, sizeof(held));
     printf("%s: %s: %llu sessions, %llu ended, %u live; %llu calls, %llu refused; ", name, when,
            (unsigned long long)s.sessions_begun, (unsigned long long)s.sessions_ended,
            s.sessions_live, (unsigned long long)s.calls, (unsigned long long)s.refused);
-    printf("%u workers; %zu KiB free; idle %llu ms (%llu waits), %llu thread switches, %llu "
-           "timer settings\n",
-           s.workers, pf_mem_free() >> 10, (unsigned long long)(t.idle_ns / 1000000),
+    printf("%s; %u workers; %zu KiB free; idle %llu ms (%llu waits), %llu thread switches, "
+           "%llu timer settings\n",
+           held, s.workers, pf_mem_free() >> 10, (unsigned long long)(t.idle_ns / 1000000),
            (unsigned long long)t.idle_waits, (unsigned long long)t.switches,
            (unsigned long long)t.timer_sets);
 }
@@ -47,12 +63,16 @@ int rumpglue_serve(const char *name)
         printf("%s: this rump kernel cannot serve (link the kern_sysproxy component)\n", name);
         return ENOSYS;
     }
+    /* What the kernel holds before any client: each report after is compared with it. */
+    char held[96];
+    census(held, sizeof(held));
     int error = rump_init_server("channel:");
     if (error) {
         printf("%s: cannot serve its channels (error %d)\n", name, error);
         return error;
     }
-    printf("%s: serving %u client%s\n", name, clients_left(), clients_left() == 1 ? "" : "s");
+    printf("%s: serving %u client%s (%s; %zu KiB free)\n", name, clients_left(),
+           clients_left() == 1 ? "" : "s", held, pf_mem_free() >> 10);
     const char *every = pf_getenv("RUMPSP_REPORT");
     uint64_t period = every ? strtoul(every, 0, 10) : 0, reported = 0;
     /* Looked at every 50 ms, not woken by the channels, which signal every call. */
@@ -81,5 +101,11 @@ int rumpglue_serve(const char *name)
         pf_sleep_ns(10 * 1000 * 1000);
     }
     report(name, "every client is gone");
+    struct rumpsp_stats s;
+    rumpsp_stats(&s);
+    if (s.sessions_live) {
+        rumpsp_dump(); /* what holds them: a server bug */
+        pf_sched_dump();
+    }
     return 0;
 }

@@ -18,3 +18,6 @@ struct rumpsp_stats {
 
 /* The counters of the server so far (all 0 before rump_init_server). */
 void rumpsp_stats(struct rumpsp_stats *out);
+
+/* Prints every session whose process still exists and every worker thread (diagnostics). */
+void rumpsp_dump(void);

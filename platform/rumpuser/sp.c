@@ -24,6 +24,7 @@ unsigned sp_nclients;
 uint64_t sp_epoch;
 char sp_banner[64];
 struct rumpsp_stats sp_stats;
+static struct sp_session *live; /* every session whose process still exists */
 
 /* --- Upcalls, each with a virtual CPU ------------------------------------------------------- */
 
@@ -108,6 +109,8 @@ int sp_session_begin(struct sp_client *c, uint32_t nslots, uint32_t slot_size,
         return error;
     }
     c->session = s;
+    s->next_live = live;
+    live = s;
     sp_stats.sessions_begun++;
     sp_stats.sessions_live++;
     *out = s;
@@ -146,6 +149,12 @@ void sp_session_release(struct sp_session *s)
     lwproc_switch(s->mainlwp);
     lwproc_release();
     lwproc_restore(saved);
+    for (struct sp_session **link = &live; *link; link = &(*link)->next_live) {
+        if (*link == s) {
+            *link = s->next_live;
+            break;
+        }
+    }
     sp_stats.sessions_ended++;
     sp_stats.sessions_live--;
     pf_free(s);
@@ -179,6 +188,18 @@ void sp_lwp_unbind(void)
 void rumpsp_stats(struct rumpsp_stats *out)
 {
     *out = sp_stats;
+}
+
+void rumpsp_dump(void)
+{
+    for (struct sp_session *s = live; s; s = s->next_live) {
+        printf("rumpuser_sp: session of %s (client start %lu, pid %d): %u references, %s\n",
+               s->client->chan->peer, (unsigned long)s->client_epoch, s->pid, s->refs,
+               s->dead               ? "ended"
+               : sp_session_alive(s) ? "live"
+                                     : "its client stopped");
+    }
+    sp_dispatch_dump();
 }
 
 /* --- The hypercalls -------------------------------------------------------------------------- */

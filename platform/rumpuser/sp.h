@@ -29,6 +29,7 @@ struct sp_session {
     int32_t pid;
     unsigned refs;
     bool dead; /* ended: no more copies into or out of the region, no more results */
+    struct sp_session *next_live; /* every session whose process still exists (diagnostics) */
 };
 
 extern struct sp_client sp_clients[UK_MAX_CHANNELS];
@@ -60,6 +61,9 @@ int sp_lwp_bind(struct sp_session *s);
 /* Runs system call sysnum in the calling thread's lwp; returns the error, fills retval. */
 int sp_lwp_syscall(int sysnum, void *args, int64_t *retval);
 void sp_lwp_unbind(void);
+
+/* Prints every worker: the session whose lwp it keeps, the call it runs (diagnostics). */
+void sp_dispatch_dump(void);
 
 /* Starts the dispatcher thread. */
 int sp_dispatch_start(void);

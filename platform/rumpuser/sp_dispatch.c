@@ -34,6 +34,8 @@ struct work {
 
 struct worker {
     struct worker *next_idle;
+    struct worker *next;  /* every worker (diagnostics) */
+    struct work *running; /* the call it runs now, or 0 */
     struct pf_waitq wait;
     struct work *work;       /* the call it runs next */
     struct sp_session *held; /* the session whose lwp it keeps between calls, or 0 */
@@ -43,6 +45,7 @@ static struct worker *leader;                /* waiting for channel events, or 0
 static __thread struct worker *self;         /* in a worker thread: the worker */
 static struct worker *idle;                  /* followers waiting for work */
 static struct work *queue_head, *queue_tail; /* calls no worker was free for */
+static struct worker *workers;               /* every worker */
 
 static volatile struct rsc_slot *slot_at(struct sp_client *c, uint32_t slot_size, uint32_t i)
 {
@@ -111,8 +114,20 @@ static void run(struct worker *me, struct work *w)
             sp_session_hold(w->session);
         }
     }
+    /*
+     * A call whose session has ended is not started. Ending a session marks the lwps its
+     * process has at that moment and may block on the way (sp_session_end): an lwp made
+     * meanwhile is not marked, and a call that slept in it would never be woken, keeping the
+     * process and all it holds. Checked once the lwp exists: a session that has not begun to
+     * end will find it when it does.
+     */
+    if (!error && w->session->dead) {
+        error = EINTR;
+    }
     if (!error) {
+        me->running = w;
         error = sp_lwp_syscall(w->sysnum, w->args, retval);
+        me->running = 0;
     }
     answer(w->session, w->slot, w->seq, error, retval);
     sp_session_release(w->session);
@@ -132,6 +147,8 @@ static bool spawn(struct work *w)
     if (k) {
         k->work = w;
         if (pf_thread_create("sp-worker", worker, k, WORKER_STACK, PF_PRIO_NORMAL, 0, &error)) {
+            k->next = workers;
+            workers = k;
             sp_stats.workers++;
             return true;
         }
@@ -364,9 +381,39 @@ static void *worker(void *arg)
         idle_remove(me);
     }
     drop(me);
+    for (struct worker **link = &workers; *link; link = &(*link)->next) {
+        if (*link == me) {
+            *link = me->next;
+            break;
+        }
+    }
     sp_stats.workers--;
     pf_free(me);
     return 0;
+}
+
+void sp_dispatch_dump(void)
+{
+    for (struct worker *k = workers; k; k = k->next) {
+        bool idle_now = false;
+        for (struct worker *i = idle; i; i = i->next_idle) {
+            idle_now |= i == k;
+        }
+        printf("rumpuser_sp: worker %p: %s", (void *)k,
+               k == leader ? "leading"
+               : idle_now  ? "idle"
+                           : "busy");
+        if (k->held) {
+            printf(", keeps an lwp of pid %d", k->held->pid);
+        }
+        if (k->running) {
+            printf(", runs system call %d of pid %d", k->running->sysnum, k->running->session->pid);
+        }
+        printf("\n");
+    }
+    for (struct work *w = queue_head; w; w = w->next) {
+        printf("rumpuser_sp: queued: system call %d of pid %d\n", w->sysnum, w->session->pid);
+    }
 }
 
 int sp_dispatch_start(void)

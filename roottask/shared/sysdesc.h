@@ -77,7 +77,8 @@ struct sysdesc_unikernel {
     unsigned priority;
     enum sysdesc_restart restart;
     unsigned restart_max;
-    unsigned share; /* CPU share in kernel ticks per round (0: none, runs with the root task) */
+    bool restart_quick; /* restarts wait only as the duty bound asks, no growing delays */
+    unsigned share;     /* CPU share in kernel ticks per round (0: none, runs with the root task) */
 
     /* Source lines, for messages about this unikernel found after parsing (0: not given). */
     unsigned line, image_line, memory_line, priority_line, argv_line, restart_line, share_line;

@@ -206,17 +206,22 @@ static int key_irq(struct sysdesc_parser *p, const char *key, const char *value)
     return 0;
 }
 
+/* restart = never | on-failure N [quick] | always N [quick] */
 static int key_restart(struct sysdesc_parser *p, const char *key, const char *value)
 {
     const char *rest = value;
-    char policy[32], count[32], extra[8];
+    char policy[32], count[32], option[32], extra[8];
     if (once(p, key, &p->uk->restart_line) < 0 ||
         sysdesc_next_word(p, &rest, policy, sizeof(policy)) < 0) {
         return -1;
     }
     int has_count = sysdesc_next_word(p, &rest, count, sizeof(count));
-    if (has_count < 0 || sysdesc_next_word(p, &rest, extra, sizeof(extra)) != 0) {
-        return sysdesc_fail(p, "bad restart policy '%s' (never, on-failure N or always N)", value);
+    int has_option = has_count > 0 ? sysdesc_next_word(p, &rest, option, sizeof(option)) : 0;
+    if (has_count < 0 || has_option < 0 || sysdesc_next_word(p, &rest, extra, sizeof(extra)) != 0) {
+        return sysdesc_fail(p,
+                            "bad restart policy '%s' (never, on-failure N [quick] or always N "
+                            "[quick])",
+                            value);
     }
     if (!strcmp(policy, "never")) {
         if (has_count) {
@@ -240,7 +245,11 @@ static int key_restart(struct sysdesc_parser *p, const char *key, const char *va
     if (sysdesc_number_in_range(p, "restart count", count, 1, SYSDESC_MAX_RESTARTS, &n) < 0) {
         return -1;
     }
+    if (has_option && strcmp(option, "quick")) {
+        return sysdesc_fail(p, "unknown restart option '%s' (quick: no growing delays)", option);
+    }
     p->uk->restart_max = (unsigned)n;
+    p->uk->restart_quick = has_option;
     return 0;
 }
 

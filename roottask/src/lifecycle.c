@@ -12,6 +12,12 @@
  * even for a large image). An instance that runs RESTART_STABLE_MS ends the burst. Every
  * delayed restart is reported with its delay. The root task serves everyone else while it
  * waits (the timer wakes it).
+ *
+ * A description may ask for quick restarts (`restart = always N quick`): no growing delays,
+ * only the duty bound. The bound is what keeps the others' share of the CPU (each crash
+ * loop takes at most a tenth); the doubling only makes a long crash loop cheaper still, and
+ * would make N restarts of something meant to die and come back (a worker that exits
+ * after each job, a test's crashing client) take hours.
  */
 #include "roottask.h"
 
@@ -147,7 +153,9 @@ static uint64_t restart_delay(const struct process *p, uint64_t cost)
     }
     unsigned doublings = p->burst - RESTART_QUICK - 1;
     uint64_t ms = RESTART_DELAY_MAX_MS;
-    if (doublings < 16 && (RESTART_DELAY_FIRST_MS << doublings) < RESTART_DELAY_MAX_MS) {
+    if (p->uk->restart_quick) {
+        ms = 0;
+    } else if (doublings < 16 && (RESTART_DELAY_FIRST_MS << doublings) < RESTART_DELAY_MAX_MS) {
         ms = RESTART_DELAY_FIRST_MS << doublings;
     }
     uint64_t delay = ms_to_tsc(ms);
@@ -198,8 +206,9 @@ void lifecycle_ended(struct process *p)
         restart_now(p);
         return;
     }
-    say("restarting %s in %lu ms (restart %u of %u; %u in a row, backing off)", p->uk->name,
-        (seL4_Word)(delay / ms_to_tsc(1)), p->restarts, p->uk->restart_max, p->burst);
+    say("restarting %s in %lu ms (restart %u of %u; %u in a row, %s)", p->uk->name,
+        (seL4_Word)(delay / ms_to_tsc(1)), p->restarts, p->uk->restart_max, p->burst,
+        p->uk->restart_quick ? "quick: at a tenth of the CPU" : "backing off");
     p->state = PROC_RESTARTING;
     p->restart_at = runtime_rdtsc() + delay;
 }

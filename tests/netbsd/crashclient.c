@@ -1,20 +1,19 @@
 /*
- * crashclient: a client of a server (apps/netserver) whose sessions die holding what a
- * client holds there: a listening TCP socket on PORT bound without SO_REUSEADDR (so it
- * binds only once the socket of the session before was closed), a file in the server's
- * /tmp kept open, and a call blocked in the server (accept, in a thread of its own).
+ * crashclient: a client of a server (apps/netserver) that dies holding what a client holds
+ * there: a listening TCP socket on PORT bound without SO_REUSEADDR (so it binds only once
+ * the socket of its instance before was closed), a file in the server's /tmp kept open, and
+ * a call blocked in the server (accept, in a thread of its own).
  *
- * Each start of the unikernel opens SESSIONS such sessions one after the other. All but
- * the last are abandoned as they are: the client connects again (rumpclient_reconnect),
- * and the server ends the old session exactly as it ends a crashed client's (its process
- * told to exit, the blocked call woken, every descriptor closed). The last session of
- * each start dies with the unikernel, which faults; its description restarts it
- * (restart = on-failure CRASHES). The start after the last crash closes everything and
- * exits 0. So SESSIONS x (CRASHES + 1) sessions die holding a socket, a file and a blocked
- * call, CRASHES of them in a crash. (1000 crashes would take hours: the root task backs
- * off restarts of a unikernel that keeps crashing.)
+ * Each start of the unikernel first opens ABANDONED such sessions and leaves each as it is
+ * by connecting again (rumpclient_reconnect: the server ends the old session as it ends a
+ * dead client's), then opens one more and, while its start is one of the first CRASHES,
+ * faults with it: the root task tears the unikernel down (the netserver sees its client
+ * stop) and starts it again under its description's restart policy (`restart = on-failure
+ * CRASHES quick`). The start after the last crash closes what its session holds, checks and
+ * exits 0. So CRASHES real crashes, each the death of a session holding a socket, a file and
+ * a blocked call; tests/netbsd/client-crash.system runs several of these side by side.
  *
- *   crashclient PORT SESSIONS CRASHES
+ *   crashclient PORT CRASHES [ABANDONED]
  */
 #include "nbcheck.h"
 
@@ -24,14 +23,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define BIND_TRIES 300 /* 10 ms apart: an ended session's process may still be exiting */
+#define BIND_TRIES 1000 /* 10 ms apart: a dead client's process may still be exiting */
 
 static volatile uintptr_t unmapped = 0x10;
 static unsigned bind_waits;
 
 static void *accept_forever(void *arg)
 {
-    rump_sys_accept((int)(intptr_t)arg, 0, 0); /* ends with its session: ECONNRESET */
+    rump_sys_accept((int)(intptr_t)arg, 0, 0); /* ends with its session */
     return 0;
 }
 
@@ -57,7 +56,7 @@ static int hold(unsigned port, uint64_t run, unsigned session, int *s, int *fd)
         return -1;
     }
     char path[64];
-    snprintf(path, sizeof(path), "/tmp/crash-%lu-%u", run, session);
+    snprintf(path, sizeof(path), "/tmp/crash-%u-%lu-%u", port, run, session);
     *fd = rump_sys_open(path, RUMP_O_RDWR | RUMP_O_CREAT, 0600);
     if (*fd < 0 || rump_sys_write(*fd, path, sizeof(path)) != sizeof(path) ||
         rump_sys_unlink(path) < 0) {
@@ -76,36 +75,32 @@ static int hold(unsigned port, uint64_t run, unsigned session, int *s, int *fd)
 
 int main(int argc, char **argv)
 {
-    if (argc != 4) {
-        printf("usage: crashclient PORT SESSIONS CRASHES\n");
+    if (argc != 3 && argc != 4) {
+        printf("usage: crashclient PORT CRASHES [ABANDONED]\n");
         return 2;
     }
     unsigned port = (unsigned)strtoul(argv[1], 0, 10);
-    unsigned sessions = (unsigned)strtoul(argv[2], 0, 10);
-    uint64_t crashes = strtoul(argv[3], 0, 10);
+    uint64_t crashes = strtoul(argv[2], 0, 10);
+    unsigned abandoned = argc > 3 ? (unsigned)strtoul(argv[3], 0, 10) : 0;
     uint64_t run = pf_channel_status(pf_channel(0))->end[UK_CHANNEL_CLIENT].epoch;
     int s = -1, fd = -1;
-    for (unsigned k = 1; k <= sessions; k++) {
+    for (unsigned k = 0; k <= abandoned; k++) {
         if (hold(port, run, k, &s, &fd) < 0) {
             return 0; /* exit 0: no more restarts, the test sees the FAIL */
         }
-        if (k < sessions && rumpclient_reconnect() != 0) {
+        if (k < abandoned && rumpclient_reconnect() != 0) {
             printf("crashclient: run %lu: FAIL connect again (error %d)\n", run, errno);
             return 0;
         }
     }
     if (run <= crashes) {
-        printf("crashclient: run %lu: %u sessions abandoned holding a socket, a file and a "
-               "blocked accept (binding waited up to %u ms); crashing with the last\n",
-               run, sessions - 1, bind_waits * 10);
-        pf_console_flush();
-        *(volatile int *)unmapped = 1;
+        *(volatile int *)unmapped = 1; /* the root task tears this unikernel down */
         return 1;
     }
-    check(true, "every session bound the port of the one before", bind_waits);
+    check(true, "this start bound the port its crashed predecessor held", bind_waits);
     check(rump_sys_close(fd) == 0 && rump_sys_close(s) == 0, "close what the last one holds", 0);
-    printf("crashclient: run %lu, the last: %lu sessions ended holding a socket, a file and a "
-           "blocked call, %lu of them in a crash\n",
-           run, run * sessions - 1, crashes);
+    printf("crashclient: run %lu, the last: %lu starts before it died in a crash holding a "
+           "socket, a file and a blocked call (%u more sessions abandoned in each)\n",
+           run, crashes, abandoned);
     return check_summary();
 }

@@ -5,11 +5,11 @@
 #                             one apps/netserver, answering the host at once
 #   test-netbsd-fsserver      two clients write files through one apps/fsserver; the host
 #                             finds them on the disk (debugfs) and e2fsck finds it clean
-#   test-netbsd-client-crash  1000 sessions of a client die holding a socket, a file and a
-#                             blocked call (7 in crashes, the rest abandoned); the netserver
-#                             cleans up after each (the next binds the same port), its
-#                             memory does not grow, and an echo client it serves meanwhile
-#                             answers the host
+#   test-netbsd-client-crash  eight clients crash 1000 times in all, each time holding a
+#                             socket, a file and a blocked call in one netserver; it cleans up
+#                             after each (the next start binds the same port), ends with the
+#                             processes and open files it began with, its memory does not
+#                             grow, and an echo client it serves meanwhile answers the host
 #   test-netbsd-server-crash  a file server crashes; its two clients' calls fail with
 #                             ECONNRESET, the root task restarts it, they connect again and
 #                             find what they fsync'd before the crash (the host too)
@@ -75,20 +75,24 @@ test-netbsd-fsserver: $(FSSERVER_ELF) $(FSCLIENT_ELF) $(NETBSD_IMAGE_DEPS)
 
 test-netbsd-client-crash: NB_SYSTEM := tests/netbsd/client-crash.system
 test-netbsd-client-crash: NB_IMAGES := $(BUILD)/apps/netserver $(BUILD)/apps/echo $(NETBSD_BUILD)
-test-netbsd-client-crash: NB_CHECKS := -t 300 -p 5 \
-	-e 'crashclient: run 8, the last: 999 sessions ended holding a socket, a file and a blocked call, 7 of them in a crash' \
-	-e 'crashclient: [0-9]+ passed, 0 failed' -e 'roottask: restarting crashclient.*restart 7 of 7' \
-	-e 'echo: served 5' -e 'netserver: after 900 sessions: [0-9]+ sessions, 9[0-9][0-9] ended' \
-	-e 'netserver: every client is gone: 1001 sessions, 1001 ended, 0 live' \
-	-e 'system: 3 unikernels, 3 exited 0'
+test-netbsd-client-crash: NB_CHECKS := -t 900 -p 5 \
+	-e 'crash1: crashclient: run 126, the last: 125 starts before it died in a crash' \
+	-e 'crash8: crashclient: run 126, the last: 125 starts before it died in a crash' \
+	-e 'roottask: restarting crash[1-8] in [0-9]+ ms \(restart 125 of 125; .*quick' \
+	-e 'echo: served 5' -e 'netserver: after 1000 sessions: ' \
+	-e 'netserver: every client is gone: 1135 sessions, 1135 ended, 0 live' \
+	-e 'system: 10 unikernels, 10 exited 0'
 test-netbsd-client-crash: NB_QEMU := $(call netbsd_nic,1,virtio-net-pci)
 test-netbsd-client-crash: $(NETSERVER_ELF) $(ECHO_CLIENT_ELF) $(CRASHCLIENT_ELF) \
 		$(NETBSD_IMAGE_DEPS)
 	$(Q)$(NETBSD_RUN)
-	$(Q)! grep -q FAIL $(NETBSD_BUILD)/client-crash.log || \
-		{ echo "$@: a run failed:"; grep FAIL $(NETBSD_BUILD)/client-crash.log; exit 1; }
-	$(Q)tests/netbsd/memory-flat $(NETBSD_BUILD)/client-crash.log \
-		'netserver: netserver: (after|every client)' 256
+	$(Q)log=$(NETBSD_BUILD)/client-crash.log; \
+	! grep -a 'crashclient: .*FAIL' $$log || { echo "$@: a start failed"; exit 1; }; \
+	crashes=$$(grep -ac '^roottask: crash[1-8]: vm fault' $$log); \
+	lasts=$$(grep -aEc '^crash[1-8]: [0-9]+ passed, 0 failed' $$log); \
+	echo "$@: $$crashes crashes, $$lasts clients finished their last start"; \
+	[ "$$crashes" = 1000 ] && [ "$$lasts" = 8 ] || { echo "$@: expected 1000 and 8"; exit 1; }
+	$(Q)tests/netbsd/server-leaks $(NETBSD_BUILD)/client-crash.log 'netserver: netserver' 256 16
 
 NETBSD_CRASH_DISK := $(NETBSD_BUILD)/crashserver.img
 test-netbsd-server-crash: export PATH := $(PATH):/sbin:/usr/sbin

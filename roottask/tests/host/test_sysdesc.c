@@ -33,7 +33,7 @@ static void good_description(void)
                                "\t[unikernel db-2.x]\n"
                                "  image = images/db.elf\r\n"
                                "  memory = 4096k\n"
-                               "  restart = always 7\n"
+                               "  restart = always 7 quick\n"
                                "  file = etc/motd.txt greeting\n"
                                "  share = 3\n";
     char err[SYSDESC_ERROR_MAX] = "";
@@ -65,13 +65,15 @@ static void good_description(void)
     sysdesc_device_string(&w->devices[3], buf, sizeof(buf));
     host_check_string("irq", buf, "irq 3");
     host_check(w->devices[2].line == 11, "device lines are kept", 0);
-    host_check(w->restart == SYSDESC_RESTART_ON_FAILURE && w->restart_max == 3, "restart", 0);
+    host_check(w->restart == SYSDESC_RESTART_ON_FAILURE && w->restart_max == 3 && !w->restart_quick,
+               "restart", 0);
     host_check_string("second name", d->name, "db-2.x");
     host_check(d->memory == 4ul << 20, "memory 4096k", 0);
     host_check(d->priority == SYSDESC_DEFAULT_PRIORITY, "default priority", 0);
     host_check(d->argc == 1 && !strcmp(sysdesc_arg(d, 0), "db-2.x"), "argv defaults to the name",
                0);
-    host_check(d->restart == SYSDESC_RESTART_ALWAYS && d->restart_max == 7, "restart always", 0);
+    host_check(d->restart == SYSDESC_RESTART_ALWAYS && d->restart_max == 7 && d->restart_quick,
+               "restart always, quick", 0);
     host_check(d->share == 3 && d->share_line == 21 && w->share == 0, "a share, and none", 0);
     host_check(d->line == 16 && d->image_line == 17, "section and key lines", 0);
     host_check(w->nfiles == 1 && !strcmp(w->files[0].path, "disks/root.img") &&
@@ -354,6 +356,13 @@ static const struct {
      "root task's)"},
     {"restart count zero", "[unikernel a]\nimage = a.elf\nrestart = on-failure 0\n",
      "t.system:3: restart count 0 out of range (1..1000)"},
+    {"unknown restart option", "[unikernel a]\nimage = a.elf\nrestart = always 3 soon\n",
+     "t.system:3: unknown restart option 'soon' (quick: no growing delays)"},
+    {"restart never quick", "[unikernel a]\nimage = a.elf\nrestart = never quick\n",
+     "t.system:3: restart never takes no count"},
+    {"restart with too many words", "[unikernel a]\nimage = a.elf\nrestart = always 3 quick x\n",
+     "t.system:3: bad restart policy 'always 3 quick x' (never, on-failure N [quick] or always N "
+     "[quick])"},
     {"control character", "[unikernel a]\nimage = a\001.elf\n",
      "t.system:2: unexpected control character 0x01"},
     {"two files with one name", "[unikernel a]\nimage = a.elf\nfile = x/disk\nfile = y/disk\n",
