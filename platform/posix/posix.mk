@@ -3,10 +3,11 @@
 # RUMPRUN_SYSROOT names the userland Rumprun's build installs (its `rumprun` directory).
 #
 #   $(POSIX_LIB)       the POSIX layer (libposix.a)
-#   $(POSIX_PLATFORM)  the platform as one object: crt0, platform, hypercalls, runtime and
-#                      libsel4, with only _start, pf_*, rumpuser_*, rumpcomp_* and the
-#                      malloc family (which NetBSD's libc, as Rumprun builds it, lacks)
-#                      global, so that no other name of our C library meets NetBSD's
+#   $(POSIX_PLATFORM)  the platform as one object: crt0, platform, hypercalls, the client of
+#                      remote system calls, runtime and libsel4, with only _start, pf_*,
+#                      rumpuser_*, rumpcomp_*, rsc_sys_*, rumpclient_* and the malloc family
+#                      (which NetBSD's libc, as Rumprun builds it, lacks) global, so that
+#                      no other name of our C library meets NetBSD's
 # bake link puts them together with the program, the rump kernel and libc (tools/bake).
 
 POSIX_LIB := $(BUILD)/platform/posix/libposix.a
@@ -17,12 +18,16 @@ RUMPRUN_TARGET := $(RUMPRUN_SYSROOT)/rumprun-x86_64
 POSIX_CFLAGS := -std=gnu11 -O2 -g $(WARNINGS) -nostdinc -isystem $(RUMPRUN_TARGET)/include \
 	-D__NetBSD__ -Ulinux -U__linux -U__linux__ -U__gnu_linux__ -D__RUMPRUN__ \
 	-mno-red-zone -mstackrealign -fno-stack-protector -fno-pic -fno-pie \
-	-fno-omit-frame-pointer -MMD -MP -Iplatform/include -Iroottask/include -Ilibsel4/include
+	-fno-omit-frame-pointer -MMD -MP -Iplatform/include -Iroottask/include -Ilibsel4/include \
+	-Iplatform/rumpclient
 $(BUILD)/platform/posix/%.o: private CFLAGS_FOR = $(POSIX_CFLAGS)
 
 POSIX_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard platform/posix/*.c))
-# Every platform object but the C runtime's program (the POSIX layer is the program runtime).
-POSIX_PLATFORM_OBJS := $(PLATFORM_CRT) $(filter-out %/program.o,$(PLATFORM_OBJS)) $(RUMPUSER_OBJS)
+# Every platform object but the C runtime's program (the POSIX layer is the program runtime),
+# and the client of remote system calls (remote sockets: remote*.c, bake link
+# --remote-sockets).
+POSIX_PLATFORM_OBJS := $(PLATFORM_CRT) $(filter-out %/program.o,$(PLATFORM_OBJS)) \
+	$(RUMPUSER_OBJS) $(RSC_CLIENT_OBJS)
 
 ifneq ($(RUMPRUN_SYSROOT),)
 ifeq ($(wildcard $(RUMPRUN_TARGET)/include/rump/rump.h $(RUMPRUN_TARGET)/lib/libc.a),)
@@ -42,6 +47,7 @@ $(POSIX_PLATFORM): $(POSIX_PLATFORM_OBJS) $(RUNTIME_LIB) $(LIBSEL4_LIB)
 		--keep-global-symbol='rumpuser_*' --keep-global-symbol='rumpcomp_*' \
 		--keep-global-symbol='__wrap_rumpns_bus_space_*' \
 		--keep-global-symbol=__wrap_rumpns_cpu_in_cksum \
+		--keep-global-symbol='rsc_sys_*' --keep-global-symbol='rumpclient_*' \
 		$(addprefix --keep-global-symbol=,malloc free calloc realloc posix_memalign) $@.all $@
 	$(Q)rm -f $@.all
 

@@ -123,8 +123,13 @@ static int place(uint32_t i, uint64_t *args, const struct rsc_buf *bufs, unsigne
             if (b->len_arg < 0 || room == used) {
                 return b->dir == RSC_STR ? ENAMETOOLONG : EMSGSIZE;
             }
-            len = room - used; /* one call carries this much; the caller sees a short count */
-            args[b->len_arg] = len;
+            /* One call carries this much; the caller sees a short count. */
+            size_t unit = b->unit ? b->unit : 1;
+            len = (room - used) / unit * unit;
+            if (len == 0) {
+                return EMSGSIZE;
+            }
+            args[b->len_arg] = len / unit;
         }
         placed[k].offset = data + used;
         placed[k].len = len;
@@ -149,7 +154,9 @@ static void copy_back(const struct placed *placed, unsigned nbufs, int64_t resul
             continue;
         }
         if (p->buf->dir == RSC_OUTRET) {
-            len = result < 0 ? 0 : (size_t)result < len ? (size_t)result : len;
+            size_t unit = p->buf->unit ? p->buf->unit : 1;
+            size_t got = result < 0 ? 0 : (size_t)result * unit;
+            len = got < len ? got : len;
         }
         memcpy(p->user, (const void *)(conn.region + p->offset), len);
     }
@@ -306,7 +313,7 @@ static int connect_now(void)
     /* The hello: a slot whose data area brings back the server's banner. */
     static char banner[sizeof(conn.banner)];
     uint64_t args[1] = {(uintptr_t)banner};
-    const struct rsc_buf buf = {0, RSC_INOUT, sizeof(banner), -1};
+    const struct rsc_buf buf = {0, RSC_INOUT, sizeof(banner), -1, 0};
     int64_t retval[2];
     error = call(RSC_CONNECT, args, 0, &buf, 1, retval);
     if (error) {

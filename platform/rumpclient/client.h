@@ -1,10 +1,12 @@
 /*
  * Internals of the client library: client.c (the connection and the call slots) and
- * syscalls.c (the rump_sys_* stubs, which describe their buffers to rsc_call).
+ * syscalls.c (the rsc_sys_* calls, which describe their buffers to rsc_call). Both are
+ * compiled against the platform's headers only, so that POSIX programs (whose libc is
+ * NetBSD's) can have them too (rsc_client.h).
  */
 #pragma once
 
-#include "rumpclient.h"
+#include "rsc_client.h"
 #include <errno.h>
 #include <platform.h>
 #include <rsc_protocol.h>
@@ -15,17 +17,18 @@
 enum rsc_dir {
     RSC_IN,     /* len bytes to the server */
     RSC_INOUT,  /* len bytes there and back */
-    RSC_OUTRET, /* back only, as many bytes as the call returned (read, recvfrom) */
+    RSC_OUTRET, /* back only, as many units as the call returned (read, recvfrom, kevent) */
     RSC_STR,    /* a NUL-terminated string to the server (len unused) */
 };
 
-/* A buffer argument: args[arg] points to it, args[len_arg] (if >= 0) holds its length,
- * which rsc_call may lower to what one call carries. */
+/* A buffer argument: args[arg] points to it, args[len_arg] (if >= 0) holds its length in
+ * units of `unit` bytes (0: bytes), which rsc_call may lower to what one call carries. */
 struct rsc_buf {
     int arg;
     enum rsc_dir dir;
-    size_t len;
+    size_t len; /* in bytes */
     int len_arg;
+    size_t unit;
 };
 
 /*

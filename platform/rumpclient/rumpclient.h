@@ -6,32 +6,11 @@
  * there, in a process the server keeps for this client. README.md of platform/rumpclient
  * lists the calls it carries.
  *
- * The types, constants and structures are those of <rumpglue.h> (NetBSD's amd64 layout).
+ * The types, constants and structures are those of <rumpglue.h> (NetBSD's amd64 layout);
+ * the connection's calls (rumpclient_init, rumpclient_reconnect, ...) are rsc_client.h's.
  */
 #pragma once
 
 #include <rumpglue.h>
 
-/*
- * Connects to the server: the unikernel named by RUMP_SERVER in the environment, or else
- * the one server this unikernel has a channel to. While that server has not started yet,
- * it waits (at most RUMPCLIENT_WAIT seconds, default 60). Returns 0 or an errno: ENOENT
- * (no such channel), ECONNREFUSED (the server ended for good), ETIMEDOUT. The first
- * rump_sys_* call connects by itself if the program did not.
- */
-int rumpclient_init(void);
-
-/*
- * After a call failed with ECONNRESET (the server stopped: crashed or restarted, and with
- * it every descriptor this client had there), every call fails the same way until the
- * program connects again with this: it waits for the server to run again and begins a new
- * session (a new process, no descriptors). Returns as rumpclient_init.
- */
-int rumpclient_reconnect(void);
-
-/* The server's pid for this client's process and its banner ("NetBSD 7.99.34 amd64"). */
-int rumpclient_pid(void);
-const char *rumpclient_banner(void);
-
-/* Bytes one call can carry (a read returns at most this much, a write is split). */
-size_t rumpclient_capacity(void);
+#include "rsc_client.h"

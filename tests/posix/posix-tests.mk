@@ -82,3 +82,36 @@ test-posix-cxx:
 		"(build it with a C++ compiler; platform/posix/README.md),RUMPRUN_SYSROOT is not set)"
 endif
 TEST_TARGETS += test-posix-cxx
+
+# test-posix-remote: a POSIX program whose internet sockets are a netserver's (bake link
+# --remote-sockets; tests/posix/remote): the suite's own framework (main.c, support.c) with
+# the remote tests, beside apps/netserver; the host's echo rounds reach it through the
+# netserver's NIC. Needs both sysroots: RUMPRUN_SYSROOT for the program, RUMP_SYSROOT for
+# the netserver.
+POSIX_REMOTE_TEST := $(POSIX_TEST_BUILD)/premote
+POSIX_REMOTE_NET := -netdev user,id=n0,hostfwd=tcp:127.0.0.1:@PORT1@-:7001 \
+	-device virtio-net-pci,netdev=n0
+.PHONY: test-posix-remote
+ifneq ($(and $(RUMPRUN_SYSROOT),$(RUMP_SYSROOT)),)
+$(eval $(call posix_program,$(POSIX_REMOTE_TEST),tests/posix/main.c tests/posix/support.c \
+	$(sort $(wildcard tests/posix/remote/*.c)),-Itests/posix -fno-toplevel-reorder,\
+	--remote-sockets))
+ALL_TARGETS += $(POSIX_REMOTE_TEST).uk.elf
+test-posix-remote: $(POSIX_REMOTE_TEST).uk.elf $(NETSERVER_ELF) $(IMAGE_DEPS)
+	$(Q)$(call image_bake,tests/posix/remote/remote.system,$(POSIX_TEST_BUILD) \
+		$(BUILD)/apps/netserver)
+	$(Q)tests/netbsd/run-system -t 300 -l $(POSIX_TEST_BUILD)/test-posix-remote.log -p 4 \
+		-e '^premote: [0-9]+ passed, 0 failed' -e 'premote exited with status 0' \
+		-e 'premote: +served 4 connections from the host' \
+		-e 'netserver: every client is gone: 1 sessions, 1 ended, 0 live' \
+		-e 'system: 2 unikernels, 2 exited 0' \
+		$(call image_dir,tests/posix/remote/remote.system)/kernel32.elf \
+		$(call image_dir,tests/posix/remote/remote.system)/roottask.elf -nic none \
+		$(POSIX_REMOTE_NET)
+	@echo "$@: passed on $(KERNEL)"
+else
+test-posix-remote:
+	@echo "$@: SKIPPED: needs both RUMPRUN_SYSROOT (the POSIX program) and RUMP_SYSROOT (the" \
+		"netserver), e.g. RUMPRUN_SYSROOT=/path/to/rumprun RUMP_SYSROOT=/path/to/rump/sysroot"
+endif
+TEST_TARGETS += test-posix-remote

@@ -47,7 +47,7 @@ struct bake_args {
     int verbose;        /* -v, --verbose (also sets bake_verbose) */
     /* link */
     const char *build, *srcdir, *deps;
-    int no_platform, no_glue, posix, rump_client;
+    int no_platform, no_glue, posix, rump_client, remote_sockets;
     struct command rump; /* --rump lists */
     struct command libs; /* --lib files, for the group */
     /* image and check */

@@ -126,6 +126,11 @@ static int check_link_args(int argc, const struct bake_args *a)
         bake_error("--no-platform needs --linker-script");
         return 2;
     }
+    if (a->remote_sockets && (a->rump_client || a->no_platform)) {
+        bake_error("--remote-sockets is for POSIX programs, which have a rump kernel of their "
+                   "own: not with --rump-client or --no-platform");
+        return 2;
+    }
     if (a->rump_client && (a->rump.count || a->no_platform || a->posix)) {
         bake_error("--rump-client links no rump kernel and needs the platform: not with --rump, "
                    "--no-platform or --posix");
@@ -151,6 +156,31 @@ static void add_platform_wraps(struct command *in)
         char option[64];
         snprintf(option, sizeof(option), "--wrap=%s", wrapped[i]);
         command_add(in, option);
+    }
+}
+
+/*
+ * Remote sockets (--remote-sockets, platform/posix/remote.h): every name under which libc
+ * and libpthread reach the rump kernel's entry point of these calls (NAME, _NAME and
+ * _sys_NAME) goes to the POSIX layer's wrapper, which sends the call where its descriptor
+ * lives. platform/posix/remote*.c defines a wrapper for exactly these.
+ */
+static void add_remote_wraps(struct command *in)
+{
+    static const char *const wrapped[] = {
+        "__socket30",  "accept",     "paccept",    "read",       "write",       "readv",
+        "writev",      "__fstat50",  "close",      "dup",        "dup2",        "fcntl",
+        "ioctl",       "bind",       "connect",    "listen",     "shutdown",    "getpeername",
+        "getsockname", "setsockopt", "getsockopt", "sendto",     "recvfrom",    "sendmsg",
+        "recvmsg",     "poll",       "__pollts50", "__select50", "__pselect50", "kqueue",
+        "kqueue1",     "__kevent50"};
+    static const char *const forms[] = {"--wrap=%s", "--wrap=_%s", "--wrap=_sys_%s"};
+    for (size_t i = 0; i < sizeof(wrapped) / sizeof(wrapped[0]); i++) {
+        for (size_t f = 0; f < 3; f++) {
+            char option[64];
+            snprintf(option, sizeof(option), forms[f], wrapped[i]);
+            command_add(in, option);
+        }
     }
 }
 
@@ -263,6 +293,9 @@ static int posix_inputs(const struct bake_args *o, char **objects, int nobjects,
     command_free(&components);
     command_add(in, "--no-whole-archive");
     add_platform_wraps(in);
+    if (o->remote_sockets) {
+        add_remote_wraps(in);
+    }
     command_add(in, "--start-group");
     command_add(in, layer);
     for (size_t i = 0; i < o->libs.count; i++) {
@@ -292,6 +325,11 @@ static int is_posix(const struct bake_args *o, char **objects, int nobjects)
             return -1;
         }
         posix |= r;
+    }
+    if (!posix && o->remote_sockets) {
+        bake_error("--remote-sockets is for POSIX programs (--posix, or objects built with "
+                   "Rumprun's toolchain)");
+        return -1;
     }
     if (posix && (o->no_platform || o->no_glue)) {
         bake_error("a POSIX program is always linked with the platform and the POSIX layer "

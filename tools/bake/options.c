@@ -34,6 +34,7 @@ static const struct {
     {"no-rump-glue", 0, FLAG, BAKE_LINK, offsetof(struct bake_args, no_glue)},
     {"rump-client", 0, FLAG, BAKE_LINK, offsetof(struct bake_args, rump_client)},
     {"posix", 0, FLAG, BAKE_LINK, offsetof(struct bake_args, posix)},
+    {"remote-sockets", 0, FLAG, BAKE_LINK, offsetof(struct bake_args, remote_sockets)},
     {"lib", 0, LIST, BAKE_LINK, offsetof(struct bake_args, libs)},
     {"deps", 0, STRING, BAKE_LINK, offsetof(struct bake_args, deps)},
     {"roottask", 0, STRING, BAKE_IMAGE, offsetof(struct bake_args, roottask)},
