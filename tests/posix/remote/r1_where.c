@@ -94,6 +94,44 @@ TEST(where_names_resolve_locally)
     }
 }
 
+/* A name server on the netserver's loopback (remote.system's `nameserver = 127.0.0.1`):
+ * answers one query for an A record with 10.1.2.3. */
+static void answer_one_query(void *fd)
+{
+    unsigned char msg[512];
+    struct sockaddr_in from;
+    socklen_t len = sizeof(from);
+    ssize_t n = recvfrom(*(int *)fd, msg, sizeof(msg) - 16, 0, (struct sockaddr *)&from, &len);
+    static const unsigned char answer[] = {0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 10, 1, 2, 3};
+    if (n < 12) {
+        return;
+    }
+    msg[2] = 0x81; /* a response, recursion desired */
+    msg[3] = 0x80; /* recursion available, no error */
+    msg[7] = 1;    /* one answer */
+    memcpy(msg + n, answer, sizeof(answer));
+    sendto(*(int *)fd, msg, (size_t)n + sizeof(answer), 0, (struct sockaddr *)&from, len);
+}
+
+TEST(where_dns_over_remote_udp)
+{
+    struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(53),
+                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    int ns = socket(AF_INET, SOCK_DGRAM, 0);
+    CHECK(ns >= REMOTE_BASE && bind(ns, (struct sockaddr *)&sin, sizeof(sin)) == 0);
+    struct ptest_later *l = ptest_later(0, answer_one_query, &ns);
+    struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_STREAM}, *ai = 0;
+    /* In no /etc file: the resolver asks 127.0.0.1:53 over a UDP socket, which is remote. */
+    CHECK(getaddrinfo("www.remote.test", "80", &hints, &ai) == 0 && ai);
+    if (ai) {
+        struct sockaddr_in *got = (struct sockaddr_in *)ai->ai_addr;
+        CHECK(got->sin_addr.s_addr == inet_addr("10.1.2.3"));
+        freeaddrinfo(ai);
+    }
+    ptest_join(l);
+    close(ns);
+}
+
 TEST(where_descriptor_calls_follow)
 {
     int fds[2];
