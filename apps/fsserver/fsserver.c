@@ -12,7 +12,7 @@
  * a rump kernel has no fsck, and NetBSD's ext2fs would hand out blocks or inodes twice.
  *
  * For failure tests, CRASH_ON=FILE in the environment makes the server fault (no sync, no
- * unmount) as soon as FILE exists in its rump kernel (a client creates it).
+ * unmount) as soon as FILE exists in its rump kernel (a client creates it; rumpglue_serve).
  */
 #include <rumpglue.h>
 
@@ -37,23 +37,6 @@ static bool ext2_unclean(const char *disk)
     return !((sb[58] | sb[59] << 8) & EXT2_CLEAN);
 }
 
-static volatile uintptr_t unmapped = 0x10;
-
-static void *crash_watch(void *arg)
-{
-    const char *file = arg;
-    for (;;) {
-        int fd = rump_sys_open(file, RUMP_O_RDONLY);
-        if (fd >= 0) {
-            printf("fsserver: %s exists: crashing (CRASH_ON)\n", file);
-            pf_console_flush();
-            *(volatile int *)unmapped = 1;
-        }
-        pf_sleep_ns(20 * 1000 * 1000);
-    }
-    return 0;
-}
-
 int main(int argc, char **argv)
 {
     const char *disk = argc > 1 ? argv[1] : "/dev/ld0d";
@@ -74,12 +57,5 @@ int main(int argc, char **argv)
     }
     printf("fsserver: %s (%s) mounted on %s%s\n", disk, type, path,
            flags ? " read-only: it was not cleanly unmounted (fsck it)" : "");
-    const char *crash_on = pf_getenv("CRASH_ON");
-    int error;
-    if (crash_on && !pf_thread_create("crash-on", crash_watch, (void *)crash_on, 64 * 1024,
-                                      PF_PRIO_NORMAL, 0, &error)) {
-        printf("fsserver: no thread for CRASH_ON (error %d)\n", error);
-        return 1;
-    }
     return rumpglue_serve("fsserver") ? 1 : 0;
 }

@@ -47,13 +47,14 @@ _Static_assert(sizeof(struct msghdr) == sizeof(struct rsc_msghdr) &&
     REMOTE_ALIASES(name)
 
 /* The same for a call that returns a new descriptor of the same side. */
-#define NEW_FD(name, params, ...)                                                                 \
-    DECLARE(int, name, params);                                                                   \
-    int __wrap__sys_##name params                                                                 \
-    {                                                                                             \
-        return remote_fd(fd) ? remote_from_server(rsc_sys_##name(remote_to_server(fd), __VA_ARGS__)) \
-                             : __real__sys_##name(fd, __VA_ARGS__);                               \
-    }                                                                                             \
+#define NEW_FD(name, params, ...)                                                          \
+    DECLARE(int, name, params);                                                            \
+    int __wrap__sys_##name params                                                          \
+    {                                                                                      \
+        return remote_fd(fd)                                                               \
+                   ? remote_from_server(rsc_sys_##name(remote_to_server(fd), __VA_ARGS__)) \
+                   : __real__sys_##name(fd, __VA_ARGS__);                                  \
+    }                                                                                      \
     REMOTE_ALIASES(name)
 
 /* --- Making sockets -------------------------------------------------------------------------- */
@@ -70,8 +71,8 @@ REMOTE_ALIASES(__socket30);
 
 NEW_FD(accept, (int fd, struct sockaddr *name, socklen_t *namelen), name, namelen);
 NEW_FD(paccept,
-       (int fd, struct sockaddr *name, socklen_t *namelen, const sigset_t *mask, int flags),
-       name, namelen, mask, flags);
+       (int fd, struct sockaddr *name, socklen_t *namelen, const sigset_t *mask, int flags), name,
+       namelen, mask, flags);
 
 /* --- Descriptors ----------------------------------------------------------------------------- */
 
@@ -79,19 +80,19 @@ BY_FD(ssize_t, read, (int fd, void *buf, size_t n), buf, n);
 BY_FD(ssize_t, write, (int fd, const void *buf, size_t n), buf, n);
 
 /* A call whose pointer argument is a structure rsc_client.h names differently. */
-#define BY_FD_AS(ret, name, params, ptr_type, ptr, other)                                \
-    DECLARE(ret, name, params);                                                                  \
-    ret __wrap__sys_##name params                                                                \
-    {                                                                                            \
+#define BY_FD_AS(ret, name, params, ptr_type, ptr, other)                                      \
+    DECLARE(ret, name, params);                                                                \
+    ret __wrap__sys_##name params                                                              \
+    {                                                                                          \
         return remote_fd(fd) ? (ret)rsc_sys_##name(remote_to_server(fd), (ptr_type)ptr, other) \
-                             : __real__sys_##name(fd, ptr, other);                               \
-    }                                                                                            \
+                             : __real__sys_##name(fd, ptr, other);                             \
+    }                                                                                          \
     REMOTE_ALIASES(name)
 
-BY_FD_AS(ssize_t, readv, (int fd, const struct iovec *iov, int n),
-         const struct rsc_iovec *, iov, n);
-BY_FD_AS(ssize_t, writev, (int fd, const struct iovec *iov, int n),
-         const struct rsc_iovec *, iov, n);
+BY_FD_AS(ssize_t, readv, (int fd, const struct iovec *iov, int n), const struct rsc_iovec *, iov,
+         n);
+BY_FD_AS(ssize_t, writev, (int fd, const struct iovec *iov, int n), const struct rsc_iovec *, iov,
+         n);
 
 DECLARE(int, __fstat50, (int fd, struct stat *sb));
 int __wrap__sys___fstat50(int fd, struct stat *sb)
@@ -177,10 +178,10 @@ BY_FD(ssize_t, sendto,
 BY_FD(ssize_t, recvfrom,
       (int fd, void *buf, size_t len, int flags, struct sockaddr *from, socklen_t *fromlen), buf,
       len, flags, from, fromlen);
-BY_FD_AS(ssize_t, sendmsg, (int fd, const struct msghdr *msg, int flags),
-         const struct rsc_msghdr *, msg, flags);
-BY_FD_AS(ssize_t, recvmsg, (int fd, struct msghdr *msg, int flags), struct rsc_msghdr *,
+BY_FD_AS(ssize_t, sendmsg, (int fd, const struct msghdr *msg, int flags), const struct rsc_msghdr *,
          msg, flags);
+BY_FD_AS(ssize_t, recvmsg, (int fd, struct msghdr *msg, int flags), struct rsc_msghdr *, msg,
+         flags);
 
 /* --- Start-up -------------------------------------------------------------------------------- */
 

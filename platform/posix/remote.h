@@ -42,9 +42,11 @@ static inline int remote_from_server(int fd)
 }
 
 /* __wrap_NAME and __wrap__NAME are other names of __wrap__sys_NAME. */
-#define REMOTE_ALIASES(name)                                                                   \
-    extern __typeof(__wrap__sys_##name) __wrap_##name __attribute__((alias("__wrap__sys_" #name))); \
-    extern __typeof(__wrap__sys_##name) __wrap__##name __attribute__((alias("__wrap__sys_" #name)))
+#define REMOTE_ALIASES(name)                                                           \
+    extern __typeof(__wrap__sys_##name) __wrap_##name                                  \
+        __attribute__((alias("__wrap__sys_" #name)));                                  \
+    extern __typeof(__wrap__sys_##name) __wrap__##name __attribute__((alias("__wrap__" \
+                                                                            "sys_" #name)))
 
 /*
  * remote_poll.c: poll over descriptors of both kinds, timeout in milliseconds (-1: none).

@@ -44,8 +44,8 @@ int __real__sys___pselect50(int nfds, fd_set *r, fd_set *w, fd_set *e, const str
 /* One side of a mixed poll: its set (wake-up pipe last) and what its poll returned. */
 struct side {
     struct pollfd *fds;
-    nfds_t n;      /* descriptors of the program's set, the pipe not counted */
-    int pipe[2];   /* this side's pipe: the other side writes into pipe[1] */
+    nfds_t n;    /* descriptors of the program's set, the pipe not counted */
+    int pipe[2]; /* this side's pipe: the other side writes into pipe[1] */
     int result, error;
 };
 
@@ -295,8 +295,8 @@ int __real__sys___select50(int nfds, fd_set *r, fd_set *w, fd_set *e, struct tim
 int __wrap__sys___select50(int nfds, fd_set *r, fd_set *w, fd_set *e, struct timeval *tv);
 int __wrap__sys___select50(int nfds, fd_set *r, fd_set *w, fd_set *e, struct timeval *tv)
 {
-    if (nfds <= REMOTE_FD_BASE || (tv && (tv->tv_sec < 0 || tv->tv_usec < 0 ||
-                                          tv->tv_usec >= 1000000))) {
+    if (nfds <= REMOTE_FD_BASE ||
+        (tv && (tv->tv_sec < 0 || tv->tv_usec < 0 || tv->tv_usec >= 1000000))) {
         return __real__sys___select50(nfds, r, w, e, tv);
     }
     struct timespec ts;

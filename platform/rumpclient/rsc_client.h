@@ -26,10 +26,10 @@ struct kevent;
 struct timespec;
 
 /* NetBSD's amd64 sizes of the structures the calls copy. */
-#define RSC_POLLFD_SIZE  8
-#define RSC_STAT_SIZE    152
-#define RSC_KEVENT_SIZE  40
-#define RSC_SIGSET_SIZE  16
+#define RSC_POLLFD_SIZE   8
+#define RSC_STAT_SIZE     152
+#define RSC_KEVENT_SIZE   40
+#define RSC_SIGSET_SIZE   16
 #define RSC_TIMESPEC_SIZE 16
 
 /* NetBSD's struct iovec and struct msghdr (amd64). */

@@ -78,7 +78,8 @@ static long send_vector(int fd, const struct rsc_iovec *iov, int iovcnt, int fla
         return -1;
     }
     gather(buf, len, iov, iovcnt);
-    long n = as_write ? rsc_sys_write(fd, buf, len) : rsc_sys_sendto(fd, buf, len, flags, to, tolen);
+    long n =
+        as_write ? rsc_sys_write(fd, buf, len) : rsc_sys_sendto(fd, buf, len, flags, to, tolen);
     free(buf);
     return n;
 }
@@ -95,8 +96,8 @@ static long receive_vector(int fd, const struct rsc_iovec *iov, int iovcnt, int 
     if (!buf) {
         return -1;
     }
-    long n = as_read ? rsc_sys_read(fd, buf, len)
-                     : rsc_sys_recvfrom(fd, buf, len, flags, from, fromlen);
+    long n =
+        as_read ? rsc_sys_read(fd, buf, len) : rsc_sys_recvfrom(fd, buf, len, flags, from, fromlen);
     if (n > 0) {
         scatter(buf, (size_t)n, iov, iovcnt);
     }

@@ -3,6 +3,9 @@
  * server of remote system calls (platform/rumpuser/sp*.c) on every channel this unikernel
  * is the server of, and the program waits until each client has ended for good (the root
  * task's status page says gone), so a system of clients and servers ends by itself.
+ *
+ * For failure tests, CRASH_ON=FILE in the environment makes the server fault (no sync, no
+ * unmount) as soon as FILE exists in its rump kernel: a client creates it.
  */
 #include "glue.h"
 
@@ -57,6 +60,23 @@ static void report(const char *name, const char *when)
            (unsigned long long)t.timer_sets);
 }
 
+static volatile uintptr_t unmapped = 0x10;
+
+static void *crash_watch(void *arg)
+{
+    const char *file = arg;
+    for (;;) {
+        int fd = rump_sys_open(file, RUMP_O_RDONLY);
+        if (fd >= 0) {
+            printf("%s exists: crashing (CRASH_ON)\n", file);
+            pf_console_flush();
+            *(volatile int *)unmapped = 1;
+        }
+        pf_sleep_ns(20 * 1000 * 1000);
+    }
+    return 0;
+}
+
 int rumpglue_serve(const char *name)
 {
     if (!rump_init_server) {
@@ -69,6 +89,12 @@ int rumpglue_serve(const char *name)
     int error = rump_init_server("channel:");
     if (error) {
         printf("%s: cannot serve its channels (error %d)\n", name, error);
+        return error;
+    }
+    const char *crash_on = pf_getenv("CRASH_ON");
+    if (crash_on && !pf_thread_create("crash-on", crash_watch, (void *)crash_on, 64 * 1024,
+                                      PF_PRIO_NORMAL, 0, &error)) {
+        printf("%s: no thread for CRASH_ON (error %d)\n", name, error);
         return error;
     }
     printf("%s: serving %u client%s (%s; %zu KiB free)\n", name, clients_left(),

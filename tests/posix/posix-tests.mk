@@ -86,7 +86,7 @@ TEST_TARGETS += test-posix-cxx
 # test-posix-remote: a POSIX program whose internet sockets are a netserver's (bake link
 # --remote-sockets; tests/posix/remote): the suite's own framework (main.c, support.c) with
 # the remote tests, beside apps/netserver; the host's echo rounds reach it through the
-# netserver's NIC. Needs both sysroots: RUMPRUN_SYSROOT for the program, RUMP_SYSROOT for
+# netserver's NIC. Then remote-crash.system: the netserver crashes under it and restarts. Needs both sysroots: RUMPRUN_SYSROOT for the program, RUMP_SYSROOT for
 # the netserver.
 POSIX_REMOTE_TEST := $(POSIX_TEST_BUILD)/premote
 POSIX_REMOTE_NET := -netdev user,id=n0,hostfwd=tcp:127.0.0.1:@PORT1@-:7001 \
@@ -108,7 +108,16 @@ test-posix-remote: $(POSIX_REMOTE_TEST).uk.elf $(NETSERVER_ELF) $(IMAGE_DEPS)
 		$(call image_dir,tests/posix/remote/remote.system)/kernel32.elf \
 		$(call image_dir,tests/posix/remote/remote.system)/roottask.elf -nic none \
 		$(POSIX_REMOTE_NET)
-	@echo "$@: passed on $(KERNEL)"
+	$(Q)$(call image_bake,tests/posix/remote/remote-crash.system,$(POSIX_TEST_BUILD) \
+		$(BUILD)/apps/netserver)
+	$(Q)tests/netbsd/run-system -t 300 -l $(POSIX_TEST_BUILD)/test-posix-remote-crash.log \
+		-e 'netserver: /tmp/crash-netserver exists: crashing' \
+		-e 'roottask: restarting netserver \(restart 1 of 1\)' \
+		-e 'premote: +connected again' -e '^premote: [0-9]+ passed, 0 failed' \
+		-e 'system: 2 unikernels, 2 exited 0' \
+		$(call image_dir,tests/posix/remote/remote-crash.system)/kernel32.elf \
+		$(call image_dir,tests/posix/remote/remote-crash.system)/roottask.elf
+	@echo "$@: passed on $(KERNEL) (the host's rounds, and a netserver crash under the client)"
 else
 test-posix-remote:
 	@echo "$@: SKIPPED: needs both RUMPRUN_SYSROOT (the POSIX program) and RUMP_SYSROOT (the" \

@@ -115,8 +115,8 @@ static void answer_one_query(void *fd)
 
 TEST(where_dns_over_remote_udp)
 {
-    struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(53),
-                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    struct sockaddr_in sin = {
+        .sin_family = AF_INET, .sin_port = htons(53), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     int ns = socket(AF_INET, SOCK_DGRAM, 0);
     CHECK(ns >= REMOTE_BASE && bind(ns, (struct sockaddr *)&sin, sizeof(sin)) == 0);
     struct ptest_later *l = ptest_later(0, answer_one_query, &ns);
@@ -154,8 +154,8 @@ TEST(where_descriptor_calls_follow)
     struct sockaddr_in me, peer;
     socklen_t ml = sizeof(me), pl = sizeof(peer);
     CHECK(getsockname(fds[0], (struct sockaddr *)&me, &ml) == 0 &&
-          getpeername(fds[1], (struct sockaddr *)&peer, &pl) == 0 &&
-          me.sin_port == peer.sin_port && me.sin_addr.s_addr == htonl(INADDR_LOOPBACK));
+          getpeername(fds[1], (struct sockaddr *)&peer, &pl) == 0 && me.sin_port == peer.sin_port &&
+          me.sin_addr.s_addr == htonl(INADDR_LOOPBACK));
     CHECK(shutdown(fds[0], SHUT_WR) == 0);
     CHECK(read(fds[1], buf, sizeof(buf)) == 0);
     close(d);

@@ -58,7 +58,8 @@ TEST(serve_the_host)
         ptest_skip("no connections asked for (argv[1])");
         return;
     }
-    struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_STREAM,
+    struct addrinfo hints = {.ai_family = AF_INET,
+                             .ai_socktype = SOCK_STREAM,
                              .ai_flags = AI_PASSIVE | AI_NUMERICSERV},
                     *ai = 0;
     CHECK(getaddrinfo(0, "7001", &hints, &ai) == 0 && ai);
