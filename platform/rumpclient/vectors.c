@@ -44,6 +44,13 @@ static char *bounce(long total, int one_call, size_t *len)
     return buf;
 }
 
+/* The buffer for a vector (bounce), or 0 with errno set. */
+static char *vector_buffer(const struct rsc_iovec *iov, int iovcnt, int one_call, size_t *len)
+{
+    long total = vector_length(iov, iovcnt);
+    return total < 0 ? 0 : bounce(total, one_call, len);
+}
+
 static void gather(char *buf, size_t len, const struct rsc_iovec *iov, int iovcnt)
 {
     for (int i = 0; i < iovcnt && len; i++) {
@@ -68,12 +75,8 @@ static void scatter(const char *buf, size_t len, const struct rsc_iovec *iov, in
 static long send_vector(int fd, const struct rsc_iovec *iov, int iovcnt, int flags,
                         const struct sockaddr *to, uint32_t tolen, int as_write)
 {
-    long total = vector_length(iov, iovcnt);
-    if (total < 0) {
-        return -1;
-    }
     size_t len;
-    char *buf = bounce(total, 0, &len);
+    char *buf = vector_buffer(iov, iovcnt, 0, &len);
     if (!buf) {
         return -1;
     }
@@ -87,12 +90,8 @@ static long send_vector(int fd, const struct rsc_iovec *iov, int iovcnt, int fla
 static long receive_vector(int fd, const struct rsc_iovec *iov, int iovcnt, int flags,
                            struct sockaddr *from, uint32_t *fromlen, int as_read)
 {
-    long total = vector_length(iov, iovcnt);
-    if (total < 0) {
-        return -1;
-    }
     size_t len;
-    char *buf = bounce(total, 1, &len);
+    char *buf = vector_buffer(iov, iovcnt, 1, &len);
     if (!buf) {
         return -1;
     }

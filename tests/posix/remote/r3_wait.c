@@ -34,16 +34,23 @@ static void both_close(struct both *b)
     close(b->tcp[1]);
 }
 
+/* A mixed poll over fds (one local descriptor, one remote) that a write into *writer
+ * 100 ms later makes ready at fds[1], and only there. */
+static void second_wakes(struct pollfd fds[2], int *writer)
+{
+    uint64_t start = ptest_settle();
+    struct ptest_later *l = ptest_later(100, write_x, writer);
+    CHECK(poll(fds, 2, 10000) == 1 && fds[1].revents == POLLIN && fds[0].revents == 0);
+    CHECK_RANGE(ptest_ms_since(start), 100 - PTEST_EARLY_MS, 5000);
+    ptest_join(l);
+}
+
 TEST(wait_mixed_poll_local_side_first)
 {
     struct both b;
     CHECK(both_open(&b) == 0);
     struct pollfd fds[2] = {{b.tcp[1], POLLIN, 0}, {b.pipe[0], POLLIN, 0}};
-    uint64_t start = ptest_settle();
-    struct ptest_later *l = ptest_later(100, write_x, &b.pipe[1]);
-    CHECK(poll(fds, 2, 10000) == 1 && fds[1].revents == POLLIN && fds[0].revents == 0);
-    CHECK_RANGE(ptest_ms_since(start), 100 - PTEST_EARLY_MS, 5000);
-    ptest_join(l);
+    second_wakes(fds, &b.pipe[1]);
     both_close(&b);
 }
 
@@ -52,11 +59,7 @@ TEST(wait_mixed_poll_remote_side_first)
     struct both b;
     CHECK(both_open(&b) == 0);
     struct pollfd fds[2] = {{b.pipe[0], POLLIN, 0}, {b.tcp[1], POLLIN, 0}};
-    uint64_t start = ptest_settle();
-    struct ptest_later *l = ptest_later(100, write_x, &b.tcp[0]);
-    CHECK(poll(fds, 2, 10000) == 1 && fds[1].revents == POLLIN && fds[0].revents == 0);
-    CHECK_RANGE(ptest_ms_since(start), 100 - PTEST_EARLY_MS, 5000);
-    ptest_join(l);
+    second_wakes(fds, &b.tcp[0]);
     CHECK(fds[0].fd == b.pipe[0] && fds[1].fd == b.tcp[1]); /* the caller's numbers, kept */
     /* Both ready at once, and one already ready: no wait at all. */
     CHECK(write(b.pipe[1], "y", 1) == 1);
