@@ -134,20 +134,21 @@ static int wait_both(int kq, struct companion *c, struct kevent *events, size_t 
         return -1;
     }
     for (;;) {
-        struct pollfd fds[2] = {{c->local - 1, POLLIN, 0}, {kq, POLLIN, 0}};
-        int ready = remote_poll(fds, 2, ms);
-        if (ready <= 0) {
-            return ready;
-        }
-        /* Whichever woke the poll, both queues are asked (without waiting), so that a
-         * side that is always ready cannot hide the other's events. */
+        /* Both queues are read without waiting first (a busy loop's events are there), and
+         * again after each wake-up, whichever side woke: a side that is always ready
+         * cannot hide the other's events. */
         int got = __real__sys___kevent50(c->local - 1, 0, 0, events, n, &now);
         if (got >= 0 && (size_t)got < n) {
             int more = remote_events(remote_to_server(kq), events + got, n - (size_t)got, &now);
             got = more < 0 ? more : got + more;
         }
-        if (got != 0) {
-            return got; /* events, or -1 */
+        if (got != 0 || ms == 0) {
+            return got; /* events, -1, or nothing when not waiting */
+        }
+        struct pollfd fds[2] = {{c->local - 1, POLLIN, 0}, {kq, POLLIN, 0}};
+        int ready = remote_poll(fds, 2, ms);
+        if (ready <= 0) {
+            return ready;
         }
     }
 }
