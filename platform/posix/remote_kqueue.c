@@ -27,12 +27,16 @@ int __real__sys___kevent50(int kq, const struct kevent *changes, size_t nchanges
                            struct kevent *events, size_t nevents, const struct timespec *ts);
 int __real__sys_close(int fd);
 
-/* What the program's remote kqueue with the server's number n has: companions[n]. */
+/*
+ * What the program's remote kqueue with the server's number n has: *companions[n]. Each
+ * entry is allocated once and kept (only the table of pointers grows), so that a thread
+ * blocked in a call keeps a valid entry while another thread's kqueue grows the table.
+ */
 struct companion {
     int local;       /* the local kqueue + 1, or 0 */
     bool has_remote; /* a change went to the server's queue */
 };
-static struct companion *companions;
+static struct companion **companions;
 static size_t ncompanions;
 
 static struct companion *companion(int server_fd, bool make)
@@ -42,15 +46,21 @@ static struct companion *companion(int server_fd, bool make)
     }
     if ((size_t)server_fd >= ncompanions && make) {
         size_t n = (size_t)server_fd * 2 + 16;
-        struct companion *c = realloc(companions, n * sizeof(*c));
-        if (!c) {
+        struct companion **table = realloc(companions, n * sizeof(*table));
+        if (!table) {
             return 0;
         }
-        memset(c + ncompanions, 0, (n - ncompanions) * sizeof(*c));
-        companions = c;
+        memset(table + ncompanions, 0, (n - ncompanions) * sizeof(*table));
+        companions = table;
         ncompanions = n;
     }
-    return (size_t)server_fd < ncompanions ? &companions[server_fd] : 0;
+    if ((size_t)server_fd >= ncompanions) {
+        return 0;
+    }
+    if (!companions[server_fd] && make) {
+        companions[server_fd] = calloc(1, sizeof(struct companion));
+    }
+    return companions[server_fd];
 }
 
 void remote_kqueue_closed(int server_fd)
