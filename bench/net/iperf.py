@@ -53,8 +53,10 @@ def boot(a, system, run):
         initrd = os.path.join(a.iperf_linux, "initramfs.cpio.gz")
         extra = ["-append", LINUX_APPEND]
     else:
+        # Ours on --iperf-ours if given (its production build: this part needs no debug call).
+        k = a.iperf_ours if system.name == "ours" and a.iperf_ours else system.kernel
         d = os.path.join(a.out, "img", "iperf-%s" % system.name)
-        kernel, initrd = guest.bake_image(a.bake, a.roottask, system.kernel, [a.iperf], d, "iperf",
+        kernel, initrd = guest.bake_image(a.bake, a.roottask, k, [a.iperf], d, "iperf",
                                           SYSTEM_TEMPLATE.format(memory=a.uk_memory))
         extra = []
     if a.icount:

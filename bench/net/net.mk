@@ -55,10 +55,11 @@ $(BENCH_IPERF_LINUX)/extra/iperf: $(BENCH_IPERF_LINUX)/build/src/iperf bench/net
 	$(Q)cmp -s $< $@ || cp $< $@
 	$(Q)cmp -s bench/net/linux-iperf-app $(@D)/apps/iperf || cp bench/net/linux-iperf-app \
 		$(@D)/apps/iperf
+# Ours is the production kernel here, as for bench-apps (KERNEL= on the command line picks it).
 BENCH_IPERF_DEPS := $(BENCH_IPERF)/iperf.uk.elf $(BENCH_IPERF_LINUX)/extra/iperf \
-	$(HOSTFWD_BACKLOG_SO)
+	$(HOSTFWD_BACKLOG_SO) $(IMAGE_KERNEL)
 BENCH_IPERF_ARGS := --iperf $(BENCH_IPERF) --iperf-linux $(BENCH_IPERF_LINUX) \
-	--preload $(HOSTFWD_BACKLOG_SO)
+	--iperf-ours $(IMAGE_KERNEL) --preload $(HOSTFWD_BACKLOG_SO)
 # The second Linux guest shares the first one's Debian packages.
 BENCH_IPERF_GUEST = mkdir -p $(BENCH_IPERF_LINUX) && ln -sfn ../linux/debs \
 	$(BENCH_IPERF_LINUX)/debs && bench/net/linux-guest $(BENCH_IPERF_LINUX) $(NETSERVE_LINUX) \
@@ -91,10 +92,11 @@ bench-net-profile: $(NETSERVE_ELF) $(IMAGE_DEPS) $(KERNEL_ELF)
 	$(Q)bench/net/profile --qemu-run $(QEMU_RUN) --bake $(BAKE) --roottask $(ROOTTASK_OBJ) \
 		--images $(BENCH_NET) --kernel $(KERNEL) --kernel-elf $(KERNEL_ELF) --nic $(or $(NIC),virtio)
 
-bench-net-smoke: $(NETSERVE_ELF) $(NETSERVE_LINUX) $(IMAGE_DEPS)
+bench-net-smoke: $(NETSERVE_ELF) $(NETSERVE_LINUX) $(IMAGE_DEPS) $(BENCH_IPERF_DEPS)
 	$(Q)$(BENCH_NET_LINUX)
+	$(Q)$(BENCH_IPERF_GUEST)
 	$(Q)$(BENCH_NET_RUN) --out $(BENCH_NET)/smoke --smoke --runs 1 --nics virtio --rates 4 \
-		--seconds 1 --rtt 20 $(BENCH_NET_ARGS)
+		--seconds 1 --rtt 20 --iperf-rates 16 --iperf-seconds 1 $(BENCH_NET_ARGS)
 else
 bench-net bench-net-smoke bench-net-profile:
 	@echo "$@: SKIPPED: RUMP_SYSROOT is not set (it names a NetBSD rump kernel sysroot, e.g." \
