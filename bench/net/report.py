@@ -152,7 +152,8 @@ def iperf_table(config, recs):
             v = {x: s[(x, rate)][field] * scale for x in systems if (x, rate) in s}
             rows.append([name] + [fmt(v.get(x), spec) for x in systems] +
                         [ratio(v.get(x), v.get(y)) for x, y in ratios])
-        row("Mbit/s at %s Mbit/s offered" % rate_name(rate), "mbps", 1, "%.1f")
+        row("Mbit/s unlimited" if rate == 0 else "Mbit/s at %g Mbit/s offered" % rate, "mbps",
+            1, "%.1f")
         row("  guest CPU %", "guest_util", 100, "%.0f")
         row("  guest CPU ms per MiB" if not config.get("icount") else
             "  guest M instructions per MiB", "guest_cpu_per_mib", 1000, "%.2f")
@@ -181,7 +182,7 @@ def iperf_plot(config, recs, png):
     script = ["set terminal pngcairo size 1100,450 font ',10'", "set output '%s'" % png,
               "set multiplot layout 1,2 title 'iperf 2 TCP, host client to iperf -s in the guest, "
               "virtio, QEMU TCG (medians; a point per offered rate)'",
-              "set grid", "set key top left", "set xlabel 'iperf throughput (Mbit/s)'",
+              "set grid", "set key bottom right", "set xlabel 'iperf throughput (Mbit/s)'",
               "set yrange [0:*]", "set xrange [0:*]"]
     for field, label in (("guest_util", "guest CPU utilisation (%)"),
                          ("host_util", "QEMU host CPU (% of one core)")):
