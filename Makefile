@@ -47,6 +47,7 @@ FRAGMENTS := \
 	apps/hello-posix/hello-posix.mk \
 	apps/nginx/nginx.mk \
 	apps/redis/redis.mk \
+	apps/iperf/iperf.mk \
 	bench/bench.mk \
 	bench/threadswitch/threadswitch.mk \
 	bench/net/net.mk \

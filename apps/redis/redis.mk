@@ -1,6 +1,6 @@
 # apps/redis: Redis 7 from Debian's source package, unmodified, built with Rumprun's
 # toolchain against NetBSD's libc and baked into a unikernel (apps/redis/README.md). Needs
-# RUMPRUN_SYSROOT, and the network the first time: apps/redis/get-source fetches the
+# RUMPRUN_SYSROOT, and the network the first time: tools/debian-source fetches the
 # package into $(REDIS_BUILD)/source (nothing of it is in the repository).
 #
 #   run-redis    boots it: host port REDIS_PORT (6379) reaches its port 6379; its data
@@ -35,7 +35,7 @@ REDIS_MAKE_FLAGS = CC=$(RUMPRUN_CC) AR=$(RUMPRUN_SYSROOT)/bin/x86_64-rumprun-net
 ifneq ($(RUMPRUN_SYSROOT),)
 redis-source $(REDIS_TREE)/.unpacked:
 	$(Q)rm -f $(REDIS_TREE)/.unpacked
-	$(Q)apps/redis/get-source $(REDIS_SOURCE) $(REDIS_DEB_VERSION)
+	$(Q)tools/debian-source $(REDIS_SOURCE) redis $(REDIS_DEB_VERSION)
 	$(Q)touch $(REDIS_TREE)/.unpacked
 
 $(REDIS_SHIMS): apps/redis/shims.c

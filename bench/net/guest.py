@@ -78,23 +78,29 @@ class Guest:
     """kernel and initrd as tools/qemu-run takes them (our kernel or upstream seL4 with a
     root-task image, Linux with its initramfs, a Rumprun unikernel with its configuration),
     extra QEMU arguments, a NIC model name; the host's free port is forwarded to guest_port,
-    and preload (a shared object such as build/tools/hostfwd-backlog.so) goes to qemu-run -p."""
+    and preload (a shared object such as build/tools/hostfwd-backlog.so) goes to qemu-run -p;
+    more_ports, guest ports, are forwarded too (self.ports: guest port -> host port)."""
 
     def __init__(self, qemu_run, kernel, initrd, nic, log, extra=(), timeout=600, guest_port=7,
-                 preload=None):
+                 preload=None, more_ports=()):
         self.qemu_run, self.kernel, self.initrd = qemu_run, kernel, initrd
         self.nic, self.log, self.extra, self.timeout = nic, log, list(extra), timeout
-        self.guest_port, self.preload = guest_port, preload
+        self.guest_port, self.preload, self.more_ports = guest_port, preload, list(more_ports)
         self.proc = self.pid = self.port = None
+        self.ports = {}
 
     def start(self):
         for _ in range(5):
             self.port = free_port()
+            self.ports = {self.guest_port: self.port}
+            for p in self.more_ports:
+                self.ports[p] = free_port()
             pidfile = self.log + ".pid"
             for f in (self.log, pidfile):
                 if os.path.exists(f):
                     os.unlink(f)
-            netdev = "user,id=n0,hostfwd=tcp:127.0.0.1:%d-:%d" % (self.port, self.guest_port)
+            netdev = "user,id=n0" + "".join(",hostfwd=tcp:127.0.0.1:%d-:%d" % (h, g)
+                                            for g, h in self.ports.items())
             args = [self.qemu_run, "-t", str(self.timeout), "-l", self.log]
             args += ["-p", self.preload] if self.preload else []
             args += [self.kernel, self.initrd, "-nic", "none", "-netdev", netdev, "-device",

@@ -1,65 +1,21 @@
 /*
  * netserve's back end on Linux: a static program, /netserve in the Linux guest's initramfs
- * (linux-guest builds it). Sockets are Linux's; the guest's CPU accounting is /proc/stat
- * (all CPU time but idle and iowait); when the server ends it writes its
- * status to QEMU's isa-debug-exit port, as our systems do, so QEMU ends at once.
+ * (linux-guest builds it). Sockets are netserve-sockets.c's; the guest's CPU accounting is
+ * /proc/stat (all CPU time but idle and iowait); when the server ends it writes its status
+ * to QEMU's isa-debug-exit port, as our systems do, so QEMU ends at once.
  *
  *   netserve [PORT]     default: port 7
  */
 #define _GNU_SOURCE
 #include "netserve.h"
 
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/io.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 /* QEMU's isa-debug-exit device, as tools/qemu-run configures it. */
 #define DEBUG_EXIT_PORT 0xf4
-
-int ns_listen(unsigned port)
-{
-    int s = socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
-    struct sockaddr_in sin = {
-        .sin_family = AF_INET,
-        .sin_port = htons((uint16_t)port),
-        .sin_addr = {htonl(INADDR_ANY)},
-    };
-    if (s < 0 || setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-        bind(s, (struct sockaddr *)&sin, sizeof(sin)) < 0 || listen(s, 8) < 0) {
-        return -1;
-    }
-    return s;
-}
-
-int ns_accept(int s)
-{
-    int one = 1;
-    int c = accept(s, 0, 0);
-    if (c >= 0) {
-        setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    }
-    return c;
-}
-
-long ns_read(int fd, void *buf, size_t n)
-{
-    return read(fd, buf, n);
-}
-
-long ns_write(int fd, const void *buf, size_t n)
-{
-    return write(fd, buf, n);
-}
-
-void ns_close(int fd)
-{
-    close(fd);
-}
 
 /* The "cpu" line of /proc/stat: busy and total clock ticks since boot. */
 static void cpu_ticks(unsigned long long *busy, unsigned long long *total)
