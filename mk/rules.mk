@@ -21,7 +21,7 @@ $(BUILD)/%.o: %.S
 # ABI headers and the unikernel contract; a fragment adds its own with a pattern-specific
 # HOST_INCLUDES += ....
 HOST_BUILD := $(BUILD)/host
-HOST_INCLUDES := -Iroottask/include -Ilibsel4/include
+HOST_INCLUDES := -Iroottask/include -Iroottask/shared -Ilibsel4/include
 
 $(HOST_BUILD)/%.o: %.c
 	@mkdir -p $(@D)

@@ -4,7 +4,7 @@
 ROOTTASK_OBJ := $(BUILD)/roottask/roottask.o
 ROOTTASK_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(wildcard roottask/src/*.c roottask/shared/*.c))
 
-$(BUILD)/roottask/%.o: CFLAGS_FOR = $(USER_CFLAGS) -Iroottask/include
+$(BUILD)/roottask/%.o: CFLAGS_FOR = $(USER_CFLAGS) -Iroottask/include -Iroottask/shared
 
 $(ROOTTASK_OBJ): $(RUNTIME_ROOT_CRT) $(ROOTTASK_OBJS) $(RUNTIME_LIB) $(LIBSEL4_LIB)
 	@echo "  LD -r   $@"

@@ -7,9 +7,9 @@
 #include <runtime.h>
 #include <rt_vspace.h>
 #include <unikernel.h>
-#include "../shared/cpio.h"
-#include "../shared/elfcheck.h"
-#include "../shared/sysdesc.h"
+#include "cpio.h"
+#include "elfcheck.h"
+#include "sysdesc.h"
 
 #define PAGE_BITS      12
 #define PAGE_SIZE      (1ul << PAGE_BITS)

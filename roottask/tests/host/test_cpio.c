@@ -3,7 +3,7 @@
  * (tools/bake/cpio_write.c): a round trip, then damaged archives, each of which must be
  * reported without reading outside the buffer.
  */
-#include "../../shared/cpio.h"
+#include "cpio.h"
 #include "../../../tools/bake/bake.h"
 #include "host_check.h"
 

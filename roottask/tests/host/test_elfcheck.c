@@ -3,7 +3,7 @@
  * in memory, then one mutation per rule, each with the exact message it must produce.
  * Files named on the command line (the real test guests) must pass.
  */
-#include "../../shared/elfcheck.h"
+#include "elfcheck.h"
 #include "host_check.h"
 
 #include <elf.h>

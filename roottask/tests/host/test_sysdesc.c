@@ -3,7 +3,7 @@
  * description read back field by field, then a table of bad ones, each with the exact
  * message (file, line, problem) it must produce.
  */
-#include "../../shared/sysdesc.h"
+#include "sysdesc.h"
 #include "host_check.h"
 
 static struct sysdesc desc;
